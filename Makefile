@@ -1,0 +1,47 @@
+# raftbench: `make bench` and `make test` do everything on a fresh machine.
+SHELL := /bin/bash
+NPM ?= npm
+RB := node --import tsx harness/cli.ts
+SUITE ?= quick
+ARGS ?=
+
+.PHONY: bench test typecheck unit report compare gate calibrate list deps browser clean
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-fund --no-audit
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+# Debian's chromium for the report's browser test; installed only when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+bench: deps
+	$(RB) bench --suite $(SUITE) $(ARGS)
+
+typecheck: deps
+	node_modules/.bin/tsc --noEmit -p .
+
+unit: deps
+	node --import tsx --test --test-concurrency=1 $$(find test -name '*.test.ts' | sort)
+
+test: deps browser typecheck unit
+
+report: deps
+	$(RB) report results/latest $(ARGS)
+
+compare: deps
+	$(RB) compare $(OLD) $(NEW) $(ARGS)
+
+gate: deps
+	$(RB) gate $(ARGS)
+
+calibrate: deps
+	$(RB) calibrate $(ARGS)
+
+list: deps
+	$(RB) list
+
+clean:
+	rm -rf test-output

@@ -1,0 +1,84 @@
+/**
+ * The storage engine contract: an ordered key-value store with atomic write batches.
+ *
+ * Durability: a batch written with `sync: true` must not resolve until it, and every batch this engine
+ * accepted before it, is durable on the device (RocksDB: the WAL is fdatasync'ed; LMDB: the
+ * transaction is committed with a sync; the segmented WAL: the segment file is fdatasync'ed).
+ * A batch written with `sync: false` is visible to `get`/`scan` once its promise resolves but may be
+ * lost on power failure or process crash (for engines that buffer in process) until a later synced
+ * batch or `sync()`.
+ *
+ * Atomicity: every op of one `write` call is applied, or none is, also across a crash.
+ *
+ * Concurrency: callers await each call; an engine need not accept a second `write` while one is
+ * pending, although the RocksDB adapters do. No method may be called after `close()` resolved.
+ *
+ * Keys and values: byte strings compared as unsigned bytes (memcmp order). Returned buffers belong to
+ * the caller.
+ */
+export interface Engine {
+  /** Adapter name, e.g. `rocksdb`, `rocksdb9`, `memory`. */
+  readonly kind: string;
+  /** Directory holding this engine's files, or null for engines with no files. */
+  readonly dir: string | null;
+  /** Applies `ops` atomically; durable before resolving when `opts.sync`. */
+  write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void>;
+  /** The value stored under `key`, or undefined. */
+  get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  /** Entries in key order (descending when `reverse`) within the bounds, at most `limit`. */
+  scan(range: ScanRange): Promise<Array<[Uint8Array, Uint8Array]>>;
+  /** Makes every write accepted so far durable (counts as one sync). */
+  sync(): Promise<void>;
+  /** Flushes nothing more than the contract requires and releases files and locks. */
+  close(): Promise<void>;
+  /** Counters since open. */
+  counters(): EngineCounters;
+  /** Engine-reported statistics where available (e.g. RocksDB properties); keys are engine-specific. */
+  stats?(): Record<string, number>;
+}
+
+export type BatchOp =
+  | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
+  | { readonly type: 'del'; readonly key: Uint8Array }
+  /** Deletes every key in [start, end). */
+  | { readonly type: 'delRange'; readonly start: Uint8Array; readonly end: Uint8Array };
+
+export interface WriteOptions {
+  readonly sync: boolean;
+}
+
+export interface ScanRange {
+  readonly gte?: Uint8Array;
+  readonly lt?: Uint8Array;
+  readonly limit?: number;
+  readonly reverse?: boolean;
+}
+
+export interface EngineCounters {
+  /** `write` calls that completed. */
+  batches: number;
+  /** Key plus value bytes handed to `write` (the payload, not what reached the disk). */
+  bytes: number;
+  /** Synced batches plus explicit `sync()` calls. */
+  syncs: number;
+  /** Range deletions (`delRange` ops). */
+  rangeDeletes: number;
+}
+
+export function emptyCounters(): EngineCounters {
+  return { batches: 0, bytes: 0, syncs: 0, rangeDeletes: 0 };
+}
+
+/** Adds one completed batch to `c`. */
+export function countBatch(c: EngineCounters, ops: readonly BatchOp[], sync: boolean): void {
+  c.batches++;
+  if (sync) c.syncs++;
+  for (const op of ops) {
+    if (op.type === 'put') c.bytes += op.key.byteLength + op.value.byteLength;
+    else if (op.type === 'del') c.bytes += op.key.byteLength;
+    else {
+      c.bytes += op.start.byteLength + op.end.byteLength;
+      c.rangeDeletes++;
+    }
+  }
+}

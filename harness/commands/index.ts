@@ -1,0 +1,8 @@
+import type { Command } from '../cli/command.ts';
+
+/**
+ * Every CLI command, in the order `help` lists them. Each lives in its own file beside this one and is
+ * loaded only when run, so a command's dependencies (vega, playwright, bindings) cost nothing to others.
+ */
+export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<Command> }> = [
+];
