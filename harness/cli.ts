@@ -26,8 +26,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`raftbench: ${err.message}\n`);
+    if (err instanceof UsageError || (err as { userError?: unknown } | null)?.userError === true) {
+      // engines/ cannot import harness/, so its user errors carry a flag instead of the class.
+      process.stderr.write(`raftbench: ${(err as Error).message}\n`);
       process.exitCode = 2;
       return;
     }

@@ -1,0 +1,22 @@
+import { UsageLikeError } from './unknown-layout.ts';
+import type { LayoutDef } from './layout.ts';
+import { shared } from './shared.ts';
+import { dedicated } from './dedicated.ts';
+import { sharedCf } from './shared-cf.ts';
+import { memory } from './memory.ts';
+
+export type { Layout, LayoutDef, LayoutOptions, Binding } from './layout.ts';
+export { BINDINGS } from './layout.ts';
+
+/** Every layout, in the order reports list them. */
+export const LAYOUTS: readonly LayoutDef[] = [shared, dedicated, sharedCf, memory];
+
+export function layoutNames(): string[] {
+  return LAYOUTS.map((l) => l.name);
+}
+
+export function findLayout(name: string): LayoutDef {
+  const def = LAYOUTS.find((l) => l.name === name);
+  if (!def) throw new UsageLikeError(`unknown layout "${name}"; valid: ${layoutNames().join(', ')}`);
+  return def;
+}

@@ -1,0 +1,149 @@
+import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
+import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounters, type ScanRange, type WriteOptions } from './engine.ts';
+import { asBuffer } from './bytes.ts';
+import { expandRangeDeletes } from './expand-range-deletes.ts';
+import type { MemoryBudget } from './memory-budget.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The subset of `@nxtedition/rocksdb`'s RocksLevel (abstract-level 1) used here. */
+interface RocksLevel {
+  open(): Promise<void>;
+  close(): Promise<void>;
+  readonly columns: Record<string, unknown>;
+  batch(ops: object[], opts: object): Promise<void>;
+  get(key: Buffer, opts: object): Promise<Buffer | undefined>;
+  iterator(opts: object): AsyncIterable<[Buffer, Buffer]> & { close(): Promise<void> };
+  getProperty(name: string): string;
+}
+
+const SYNC_KEY = Buffer.from('\xff\xffraftbench-sync', 'latin1');
+const ENC = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+
+/**
+ * One RocksDB 9.7 database (`@nxtedition/rocksdb`) with one or more column families. Every family shares
+ * the WAL, so a synced write to any family syncs unsynced writes of all of them (as in the `shared`
+ * layout); families only separate memtables and SST files (the RFC's footnote 4).
+ */
+export class RocksDB9Store {
+  #open = 0;
+  private constructor(readonly dir: string, readonly db: RocksLevel) {}
+
+  /** Opens `dir` with the given families (`default` is always included); each family gets `budget`. */
+  static async open(dir: string, families: readonly string[], budget: MemoryBudget): Promise<RocksDB9Store> {
+    await mkdir(dir, { recursive: true });
+    const { RocksLevel } = require('@nxtedition/rocksdb') as { RocksLevel: new (dir: string, opts: object) => RocksLevel };
+    const cf = { memtableMemoryBudget: budget.memtableBytes, cacheSize: budget.cacheBytes, compaction: 'level', compression: false };
+    const columns: Record<string, object> = { default: cf };
+    for (const f of families) columns[f] = cf;
+    const db = new RocksLevel(dir, { ...cf, createIfMissing: true, columns, infoLogLevel: 'warn' });
+    await db.open();
+    return new RocksDB9Store(dir, db);
+  }
+
+  /** An Engine over one family. The store closes when every engine taken from it has closed. */
+  engine(family = 'default'): Engine {
+    const column = this.db.columns[family];
+    if (column === undefined) throw new Error(`column family "${family}" is not open in ${this.dir}`);
+    this.#open++;
+    return new RocksDB9Engine(this, family, column);
+  }
+
+  /** Called by an engine's close(). */
+  async release(): Promise<void> {
+    if (--this.#open === 0) await this.db.close();
+  }
+}
+
+/** An Engine over one column family of a RocksDB9Store. */
+export class RocksDB9Engine implements Engine {
+  readonly kind = 'rocksdb9';
+  readonly dir: string;
+  #counters: EngineCounters = emptyCounters();
+  #closed = false;
+
+  constructor(
+    private readonly store: RocksDB9Store,
+    readonly family: string,
+    private readonly column: unknown,
+  ) {
+    this.dir = store.dir;
+  }
+
+  /** A single-family database. */
+  static async open(dir: string, budget: MemoryBudget): Promise<Engine> {
+    return (await RocksDB9Store.open(dir, [], budget)).engine('default');
+  }
+
+  async write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
+    const points = await expandRangeDeletes(ops, (r) => this.#scanKeys(r));
+    const column = this.column;
+    const raw = points.map((op) =>
+      op.type === 'put'
+        ? { type: 'put', key: asBuffer(op.key), value: asBuffer(op.value), column }
+        : { type: 'del', key: asBuffer(op.key), column },
+    );
+    await this.store.db.batch(raw, { sync: opts.sync, ...ENC });
+    countBatch(this.#counters, ops, opts.sync);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      const v = await this.store.db.get(asBuffer(key), { column: this.column, ...ENC });
+      return v ?? undefined;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'LEVEL_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  async scan(range: ScanRange): Promise<Array<[Uint8Array, Uint8Array]>> {
+    const it = this.store.db.iterator({
+      ...(range.gte ? { gte: asBuffer(range.gte) } : {}),
+      ...(range.lt ? { lt: asBuffer(range.lt) } : {}),
+      limit: range.limit ?? -1,
+      reverse: range.reverse ?? false,
+      column: this.column,
+      ...ENC,
+    });
+    const out: Array<[Uint8Array, Uint8Array]> = [];
+    try {
+      for await (const [k, v] of it) {
+        if (k.equals(SYNC_KEY)) continue;
+        out.push([k, v]);
+      }
+    } finally {
+      await it.close();
+    }
+    return out;
+  }
+
+  async sync(): Promise<void> {
+    await this.store.db.batch([{ type: 'put', key: SYNC_KEY, value: Buffer.alloc(0), column: this.column }], { sync: true, ...ENC });
+    this.#counters.syncs++;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.store.release();
+  }
+
+  counters(): EngineCounters {
+    return { ...this.#counters };
+  }
+
+  stats(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const p of ['rocksdb.cur-size-all-mem-tables', 'rocksdb.total-sst-files-size', 'rocksdb.num-running-compactions']) {
+      const v = Number(this.store.db.getProperty(p));
+      if (Number.isFinite(v)) out[p] = v;
+    }
+    return out;
+  }
+
+  async #scanKeys(range: ScanRange): Promise<Uint8Array[]> {
+    return (await this.scan(range)).map(([k]) => k);
+  }
+}
