@@ -30,7 +30,7 @@ export function parseSizes(list: readonly string[], command?: string): number[] 
   const out: number[] = [];
   for (const s of list) {
     const n = parseSize(s);
-    if (n === undefined) throw new UsageError(`${prefix}--sizes "${s}" is not a size up to 64m; valid: ${VALID}`);
+    if (n === undefined) throw new UsageError(`${prefix}--sizes "${s}" is not a size; valid: ${VALID}, at most 64m`);
     if (!out.includes(n)) out.push(n);
   }
   return out;

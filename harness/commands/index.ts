@@ -5,4 +5,5 @@ import type { Command } from '../cli/command.ts';
  * loaded only when run, so a command's dependencies (vega, playwright, bindings) cost nothing to others.
  */
 export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<Command> }> = [
+  { name: 'calibrate', summary: 'raw write+fdatasync latency of the data directory per size (the device limit)', load: async () => (await import('./calibrate.ts')).command },
 ];
