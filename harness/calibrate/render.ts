@@ -1,13 +1,8 @@
 import type { Calibration } from '../results/schema.ts';
 import { formatSize } from '../cli/sizes.ts';
+import { formatNs } from '../../reports/format-units.ts';
 import type { FsInfo } from './fs-info.ts';
 import { nonDurableReason } from './calibrate.ts';
-
-/** `136µs`, `1.02ms`, `980ns`: three significant digits, scaled. */
-export function formatNs(ns: number): string {
-  const [v, unit] = ns >= 1e9 ? [ns / 1e9, 's'] : ns >= 1e6 ? [ns / 1e6, 'ms'] : ns >= 1e3 ? [ns / 1e3, 'µs'] : [ns, 'ns'];
-  return `${v >= 100 ? v.toFixed(0) : v.toPrecision(3)}${unit}`;
-}
 
 /**
  * The calibration as text: a heading naming the directory and its filesystem, an aligned table (size, ops,
