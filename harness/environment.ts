@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Environment } from './results/schema.ts';
+import { fsInfo } from './calibrate/fs-info.ts';
+
+const require = createRequire(import.meta.url);
+
+/** What the run ran on: hardware, kernel, the data directory's filesystem, versions, git commit. */
+export function captureEnvironment(dataDir: string): Environment {
+  const cpus = os.cpus();
+  const fs = fsInfo(dataDir);
+  return {
+    hostname: os.hostname(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryBytes: os.totalmem(),
+    kernel: `${os.type()} ${os.release()}`,
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+    dataDirFs: { type: fs.type, device: fs.device, mountPoint: fs.mountPoint },
+    engines: engineVersions(),
+    ...git(),
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+/** Binding package versions and the library version each one embeds (read from its bundled headers). */
+export function engineVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const entries: Array<[string, string | null]> = [
+    ['rocksdb', 'deps/rocksdb/rocksdb/include/rocksdb/version.h'],
+    ['@nxtedition/rocksdb', 'deps/rocksdb/rocksdb/include/rocksdb/version.h'],
+    ['lmdb', null],
+  ];
+  for (const [pkg, header] of entries) {
+    try {
+      const pj = require.resolve(`${pkg}/package.json`);
+      const version = (JSON.parse(readFileSync(pj, 'utf8')) as { version: string }).version;
+      let lib = '';
+      if (header) {
+        const h = readFileSync(path.join(path.dirname(pj), header), 'utf8');
+        const v = ['MAJOR', 'MINOR', 'PATCH'].map((k) => new RegExp(`define ROCKSDB_${k} (\\d+)`).exec(h)?.[1] ?? '?');
+        lib = ` (RocksDB ${v.join('.')})`;
+      }
+      out[pkg] = `${version}${lib}`;
+    } catch {
+      // Not installed or no version header: leave it out rather than guess.
+    }
+  }
+  return out;
+}
+
+function git(): { gitCommit: string | null; gitDirty: boolean | null } {
+  try {
+    const opts = { cwd: process.cwd(), encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim().length > 0;
+    return { gitCommit: commit, gitDirty: dirty };
+  } catch {
+    return { gitCommit: null, gitDirty: null };
+  }
+}

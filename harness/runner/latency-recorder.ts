@@ -1,0 +1,88 @@
+import type { LatencySummary, Timeline } from '../results/schema.ts';
+import type { OpSink } from '../../scenarios/family.ts';
+import { nowNs } from '../../scenarios/family.ts';
+
+const TIMELINE_BUCKETS = 200;
+
+/**
+ * Keeps every op's latency of one run in a preallocated typed array (exact percentiles, no binning), and
+ * the wall-clock end of every timeline bucket. The hot path is one array store and a counter check.
+ */
+export class LatencyRecorder implements OpSink {
+  readonly #samples: Float64Array;
+  readonly #bucketOps: number;
+  readonly #bucketEnd: number[] = [];
+  #n = 0;
+  #start = 0;
+
+  constructor(capacity: number) {
+    this.#samples = new Float64Array(Math.max(1, capacity));
+    this.#bucketOps = Math.max(1, Math.ceil(capacity / TIMELINE_BUCKETS));
+  }
+
+  /** Marks the start of the timed run (the timeline's zero). */
+  start(): void {
+    this.#start = nowNs();
+  }
+
+  record(ns: number): void {
+    const i = this.#n++;
+    if (i < this.#samples.length) this.#samples[i] = ns;
+    if (this.#n % this.#bucketOps === 0) this.#bucketEnd.push(nowNs() - this.#start);
+  }
+
+  get count(): number {
+    return Math.min(this.#n, this.#samples.length);
+  }
+
+  summary(): LatencySummary {
+    const n = this.count;
+    if (n === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+    const sorted = this.#samples.slice(0, n).sort();
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += sorted[i]!;
+    return {
+      min: sorted[0]!,
+      mean: sum / n,
+      p50: nearestRank(sorted, 0.5),
+      p90: nearestRank(sorted, 0.9),
+      p99: nearestRank(sorted, 0.99),
+      p999: nearestRank(sorted, 0.999),
+      max: sorted[n - 1]!,
+    };
+  }
+
+  /** Mean and max latency per bucket of consecutive ops, with the bucket's end time. */
+  timeline(): Timeline {
+    const n = this.count;
+    const endMs: number[] = [];
+    const meanNs: number[] = [];
+    const maxNs: number[] = [];
+    for (let b = 0; b * this.#bucketOps < n; b++) {
+      const lo = b * this.#bucketOps;
+      const hi = Math.min(n, lo + this.#bucketOps);
+      let sum = 0;
+      let max = 0;
+      for (let i = lo; i < hi; i++) {
+        const v = this.#samples[i]!;
+        sum += v;
+        if (v > max) max = v;
+      }
+      meanNs.push(sum / (hi - lo));
+      maxNs.push(max);
+      const end = this.#bucketEnd[b];
+      endMs.push(round3((end ?? nowNs() - this.#start) / 1e6));
+    }
+    return { bucketOps: this.#bucketOps, endMs, meanNs: meanNs.map(Math.round), maxNs };
+  }
+}
+
+/** The smallest sample with at least fraction q of the samples at or below it (nearest-rank). */
+export function nearestRank(sorted: Float64Array, q: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,130 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { findLayout, type Binding } from '../../engines/layouts/index.ts';
+import type { MemoryBudget } from '../../engines/memory-budget.ts';
+import type { Engine } from '../../engines/engine.ts';
+import { nowNs } from '../../scenarios/family.ts';
+import type { BenchmarkResult, RunResult } from '../results/schema.ts';
+import { LatencyRecorder } from './latency-recorder.ts';
+import { processWriteBytes } from './proc-io.ts';
+import type { Plan, PlannedCase } from './plan.ts';
+
+/** Memory layouts keep every value; a run never holds more payload than this. */
+const MAX_RUN_PAYLOAD = 256 << 20;
+
+export interface RunnerOptions {
+  readonly plan: Plan;
+  /** This run's scratch directory; each replicate gets a fresh subdirectory, removed after it. */
+  readonly dataDir: string;
+  /** Scratch directory for separate raft engines (`--raft-dir`), or null for `<replicate dir>/raft`. */
+  readonly raftDir: string | null;
+  readonly binding: Binding;
+  readonly budget: MemoryBudget;
+  /** Polled between ops and runs; when true the runner stops and keeps what finished. */
+  readonly shouldStop: () => boolean;
+  readonly onProgress?: (p: Progress) => void;
+  /** Called after every finished replicate with all results so far, so they can be saved. */
+  readonly onResults?: (benchmarks: readonly BenchmarkResult[]) => Promise<void>;
+}
+
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+  readonly name: string;
+  readonly replicate: number;
+  readonly count: number;
+  readonly last: RunResult | null;
+}
+
+/**
+ * Runs every case `count` times. Within a group (cases differing only by layout) replicates alternate
+ * A B C, C B A, A B C ... so that machine drift over time hits every layout alike.
+ */
+export async function runPlan(opts: RunnerOptions): Promise<{ benchmarks: BenchmarkResult[]; stopped: boolean }> {
+  const { plan } = opts;
+  const benchmarks: BenchmarkResult[] = [];
+  const total = plan.groups.reduce((n, g) => n + g.length, 0) * plan.count;
+  let done = 0;
+  let caseNo = 0;
+  for (const group of plan.groups) {
+    const results = group.map((c) => ({ name: c.name, family: c.family.name, params: c.params, bytesPerOp: c.bytesPerOp, runs: [] as RunResult[] }));
+    benchmarks.push(...results);
+    const ops = new Map<PlannedCase, number>();
+    for (let rep = 0; rep < plan.count; rep++) {
+      const order = rep % 2 === 0 ? group.map((_, i) => i) : group.map((_, i) => group.length - 1 - i);
+      for (const i of order) {
+        if (opts.shouldStop()) return { benchmarks, stopped: true };
+        const c = group[i]!;
+        const scratch = path.join(opts.dataDir, `c${caseNo + i}-r${rep}`);
+        const run = await runReplicate(c, scratch, opts, ops, rep);
+        if (!run) return { benchmarks, stopped: true };
+        results[i]!.runs.push(run);
+        done++;
+        opts.onProgress?.({ done, total, name: c.name, replicate: rep + 1, count: plan.count, last: run });
+        await opts.onResults?.(benchmarks);
+      }
+    }
+    caseNo += group.length;
+  }
+  return { benchmarks, stopped: false };
+}
+
+/** One replicate in a fresh directory: open, warm up, time `ops` ops, close, remove. Null if stopped. */
+async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number): Promise<RunResult | null> {
+  const raftDir = opts.raftDir ? path.join(opts.raftDir, path.basename(scratch)) : undefined;
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  const suite = opts.plan.suite;
+  const instance = await c.family.open({
+    params: c.params,
+    layout: findLayout(c.params.layout!),
+    layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}) },
+    seed: rep + 1,
+  });
+  try {
+    const warm = new LatencyRecorder(suite.warmupOps);
+    const w0 = nowNs();
+    const warmed = await instance.run(suite.warmupOps, warm, opts.shouldStop);
+    if (warmed < suite.warmupOps) return null;
+    const paceNs = Math.max(1, (nowNs() - w0) / Math.max(1, warmed));
+    let ops = opts.plan.ops ?? opsByCase.get(c);
+    if (ops === undefined) {
+      const maxOps = Math.min(suite.maxOps, Math.max(suite.minOps, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp))));
+      ops = Math.round(Math.min(maxOps, Math.max(suite.minOps, (suite.targetRunMs * 1e6) / paceNs)));
+      opsByCase.set(c, ops);
+    }
+    const engines = uniqueEngines(instance.engines());
+    const syncs0 = sumSyncs(engines);
+    const io0 = processWriteBytes();
+    const rec = new LatencyRecorder(ops);
+    rec.start();
+    const t0 = nowNs();
+    const n = await instance.run(ops, rec, opts.shouldStop);
+    const wall = nowNs() - t0;
+    if (n < ops) return null;
+    const io1 = processWriteBytes();
+    const syncs = sumSyncs(engines) - syncs0;
+    return {
+      ops: n,
+      nsPerOp: wall / n,
+      mbPerSec: c.bytesPerOp > 0 ? (c.bytesPerOp * n) / (wall / 1e9) / 1e6 : 0,
+      syncsPerOp: syncs / n,
+      diskBytesPerOp: io0 !== null && io1 !== null ? (io1 - io0) / n : null,
+      latency: rec.summary(),
+      timeline: rec.timeline(),
+      extra: instance.extra?.() ?? {},
+    };
+  } finally {
+    await instance.close();
+    await rm(scratch, { recursive: true, force: true });
+    if (raftDir) await rm(raftDir, { recursive: true, force: true });
+  }
+}
+
+function uniqueEngines(engines: readonly Engine[]): Engine[] {
+  return [...new Set(engines)];
+}
+
+function sumSyncs(engines: readonly Engine[]): number {
+  return engines.reduce((n, e) => n + e.counters().syncs, 0);
+}

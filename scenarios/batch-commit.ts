@@ -1,0 +1,72 @@
+import type { Engine } from '../engines/engine.ts';
+import type { CaseInstance, Family, OpSink } from './family.ts';
+import { nowNs } from './family.ts';
+import { randomValue, seqKey } from './value.ts';
+
+const RAFT_PREFIX = Buffer.from('r/log/');
+const STATE_PREFIX = Buffer.from('s/kv/');
+
+/**
+ * The RFC's engine-level benchmark. One op = one synced blind put to the raft engine (a raft log entry)
+ * plus one unsynced blind put to the state engine (applying it). For `shared` both go to one engine, so
+ * each synced write also persists the previous unsynced one; that is the cost under study.
+ *
+ * `order=interleaved` alternates the two writes (S U S U ...), the RFC's main benchmark.
+ * `order=sequential` does all synced writes, then all unsynced (S S ... U U ...), the RFC's Drawbacks
+ * benchmark; an op's latency is then its synced write plus its unsynced write, timed apart.
+ */
+export const batchCommit: Family = {
+  name: 'BatchCommit',
+  summary: 'one synced put to the raft engine + one unsynced put to the state engine (RFC engine-level benchmark)',
+  nameOrder: ['layout', 'order', 'vs'],
+  bytesPerOp: (p) => Number(p.vs),
+  async open(ctx) {
+    const layout = await ctx.layout.open(ctx.layoutOptions);
+    const value = randomValue(Number(ctx.params.vs));
+    const order = ctx.params.order;
+    if (order !== 'interleaved' && order !== 'sequential') throw new Error(`BatchCommit: bad order ${String(order)}`);
+    let next = 0;
+    const instance: CaseInstance = {
+      async run(ops: number, sink: OpSink, shouldStop: () => boolean): Promise<number> {
+        const first = next;
+        next += ops;
+        return order === 'interleaved'
+          ? interleaved(layout.raft, layout.state, value, first, ops, sink, shouldStop)
+          : sequential(layout.raft, layout.state, value, first, ops, sink, shouldStop);
+      },
+      engines: () => (layout.raft === layout.state ? [layout.raft] : [layout.raft, layout.state]),
+      close: () => layout.close(),
+    };
+    return instance;
+  },
+};
+
+async function interleaved(raft: Engine, state: Engine, value: Buffer, first: number, ops: number, sink: OpSink, stop: () => boolean): Promise<number> {
+  for (let i = 0; i < ops; i++) {
+    if (stop()) return i;
+    const n = first + i;
+    const t0 = nowNs();
+    await raft.write([{ type: 'put', key: seqKey(RAFT_PREFIX, n), value }], { sync: true });
+    await state.write([{ type: 'put', key: seqKey(STATE_PREFIX, n), value }], { sync: false });
+    sink.record(nowNs() - t0);
+  }
+  return ops;
+}
+
+async function sequential(raft: Engine, state: Engine, value: Buffer, first: number, ops: number, sink: OpSink, stop: () => boolean): Promise<number> {
+  const synced = new Float64Array(ops);
+  let done = 0;
+  for (; done < ops; done++) {
+    if (stop()) break;
+    const t0 = nowNs();
+    await raft.write([{ type: 'put', key: seqKey(RAFT_PREFIX, first + done), value }], { sync: true });
+    synced[done] = nowNs() - t0;
+  }
+  // The unsynced half runs even when stopping, for the ops whose synced half ran, so each op is whole.
+  for (let i = 0; i < done; i++) {
+    const t0 = nowNs();
+    await state.write([{ type: 'put', key: seqKey(STATE_PREFIX, first + i), value }], { sync: false });
+    sink.record(synced[i]! + (nowNs() - t0));
+  }
+  return done;
+}

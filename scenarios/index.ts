@@ -1,0 +1,12 @@
+import type { Family } from './family.ts';
+import { batchCommit } from './batch-commit.ts';
+
+export type { Family, CaseInstance, CaseContext, CaseParams, OpSink } from './family.ts';
+export { SUITES, suiteNames, RFC_SIZES, type Suite, type SuiteEntry } from './suites.ts';
+
+/** Every scenario family, in the order `list` shows them. */
+export const FAMILIES: readonly Family[] = [batchCommit];
+
+export function familyNames(): string[] {
+  return FAMILIES.map((f) => f.name);
+}
