@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -7,7 +7,8 @@ export const TESTDATA = join(ROOT, 'test', 'compare', 'testdata');
 
 /** Runs `raftbench compare ...` as a child process in `cwd`. */
 export function runCompare(args: string[], cwd = TESTDATA): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'harness', 'cli.ts'), 'compare', ...args], {
+  const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;
+  const r = spawnSync(process.execPath, ['--import', tsx, join(ROOT, 'harness', 'cli.ts'), 'compare', ...args], {
     cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
