@@ -3,7 +3,7 @@
  *
  * Each file has two images: what reads see (the page cache) and what survives a power loss (the bytes as
  * of its last `datasync`). Each directory likewise has live names and durable names (as of its last
- * `syncDir`). `powerLoss()` throws the volatile images away, optionally keeping a prefix of the unsynced
+ * `syncDir`; directories themselves are durable once made). `powerLoss()` throws the volatile images away, optionally keeping a prefix of the unsynced
  * writes (a torn write); `flipBit()` corrupts both images, as a bad sector would.
  */
 import path from 'node:path';
@@ -123,8 +123,12 @@ export class FaultFs implements WalFs {
 
   async list(dir: string): Promise<string[]> {
     this.#maybeFail('list');
-    const d = this.#dirs.get(path.resolve(dir));
-    return d ? [...d.live.keys()] : [];
+    const abs = path.resolve(dir);
+    const d = this.#dirs.get(abs);
+    if (!d) return [];
+    // Directories are durable once made (mkdirp), files as their directory's last syncDir.
+    const subdirs = [...this.#dirs.keys()].filter((k) => k !== abs && path.dirname(k) === abs).map((k) => path.basename(k));
+    return [...subdirs, ...d.live.keys()];
   }
 
   async rename(from: string, to: string): Promise<void> {
