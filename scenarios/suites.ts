@@ -40,7 +40,10 @@ export const SUITES: readonly Suite[] = [
     minOps: 4,
     maxOps: 24,
     warmupOps: 2,
-    entries: [{ family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS }],
+    entries: [
+      { family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS },
+      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['1', '16'] } },
+    ],
   },
   {
     name: 'quick',
@@ -50,7 +53,11 @@ export const SUITES: readonly Suite[] = [
     minOps: 20,
     maxOps: 5000,
     warmupOps: 10,
-    entries: [{ family: 'BatchCommit', sizes: [KiB, 16 * KiB, 256 * KiB], axes: ORDERS }],
+    entries: [
+      { family: 'BatchCommit', sizes: [KiB, 16 * KiB, 256 * KiB], axes: ORDERS },
+      { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { clients: ['1'] } },
+      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['16', '64'] } },
+    ],
   },
   {
     name: 'rfc',
@@ -60,7 +67,11 @@ export const SUITES: readonly Suite[] = [
     minOps: 20,
     maxOps: 20000,
     warmupOps: 20,
-    entries: [{ family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS }],
+    entries: [
+      { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS },
+      { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1'] } },
+      { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB], axes: { clients: ['16', '64'] } },
+    ],
   },
 ];
 
