@@ -11,6 +11,8 @@
  * - `Config` (raft.ts): ids, timeouts, flow control, pre-vote, check-quorum, the PRNG.
  * - Types (types.ts): Entry, HardState, Snapshot, Message, ReadState, SoftState.
  * - `SeededRandom` (random.ts): a replayable PRNG for `Config.randomInt` and simulations.
+ * - `encodeMessage`/`decodeMessage`, `encodeEntry`/`decodeEntry`, `encodeHardState`/`decodeHardState`,
+ *   `encodeSnapshot`/`decodeSnapshot` (codec.ts): binary formats for transports and engines.
  */
 export type { Config, ProposeResult, ReadIndexResult } from './raft.ts';
 export { RawNode, isEarlySendable, type Ready, type Status } from './raw-node.ts';
@@ -25,6 +27,17 @@ export {
 } from './errors.ts';
 export type { ProgressState } from './progress.ts';
 export { SeededRandom } from './random.ts';
+export {
+  ErrCorrupt,
+  decodeEntry,
+  decodeHardState,
+  decodeMessage,
+  decodeSnapshot,
+  encodeEntry,
+  encodeHardState,
+  encodeMessage,
+  encodeSnapshot,
+} from './codec.ts';
 export {
   EMPTY_HARD_STATE,
   EMPTY_SNAPSHOT,

@@ -55,6 +55,20 @@ export class MemoryStorage implements Storage {
   #snapshot: Snapshot = { metadata: { index: 0, term: 0 }, data: new Uint8Array(0) };
   #ents: Entry[] = [{ term: 0, index: 0, type: 'noop', data: new Uint8Array(0) }];
 
+  /**
+   * Rebuilds the cache on restart from what an engine persisted: the snapshot (if any), the entries
+   * after it (contiguous, starting at snapshot index + 1 or at 1), and the HardState.
+   */
+  static from(persisted: { snapshot?: Snapshot; entries: readonly Entry[]; hardState: HardState }): MemoryStorage {
+    const s = new MemoryStorage();
+    if (persisted.snapshot && persisted.snapshot.metadata.index > 0) s.applySnapshot(persisted.snapshot);
+    const first = persisted.entries[0];
+    invariant(!first || first.index <= s.lastIndex() + 1, () => `entries start at ${first!.index}, after a gap from ${s.lastIndex()}`);
+    s.append(persisted.entries);
+    s.setHardState(persisted.hardState);
+    return s;
+  }
+
   initialState(): { hardState: HardState } {
     return { hardState: this.#hardState };
   }
