@@ -4,12 +4,14 @@ import { shared } from './shared.ts';
 import { dedicated } from './dedicated.ts';
 import { sharedCf } from './shared-cf.ts';
 import { memory } from './memory.ts';
+import { wal, walPerGroup } from './wal.ts';
+import { lmdb } from './lmdb.ts';
 
 export type { Layout, LayoutDef, LayoutOptions, Binding } from './layout.ts';
 export { BINDINGS } from './layout.ts';
 
 /** Every layout, in the order reports list them. */
-export const LAYOUTS: readonly LayoutDef[] = [shared, dedicated, sharedCf, memory];
+export const LAYOUTS: readonly LayoutDef[] = [shared, dedicated, sharedCf, memory, wal, walPerGroup, lmdb];
 
 export function layoutNames(): string[] {
   return LAYOUTS.map((l) => l.name);
