@@ -1,0 +1,36 @@
+import type { BenchmarkResult, ResultsFile } from '../results/schema.ts';
+
+/**
+ * Merges replicate results (one process each) into one results file: the runs of each benchmark in the
+ * order the replicates are given, metadata from the first. The merge is complete only when every part is.
+ */
+export function mergeReplicates(parts: readonly ResultsFile[], runId: string, command: readonly string[]): ResultsFile {
+  const first = parts[0];
+  if (!first) throw new Error('mergeReplicates: no replicates');
+  const byName = new Map<string, BenchmarkResult>();
+  for (const p of parts) {
+    for (const b of p.benchmarks) {
+      const have = byName.get(b.name);
+      if (have) have.runs.push(...b.runs);
+      else byName.set(b.name, { ...b, runs: [...b.runs] });
+    }
+  }
+  const incomplete = parts.filter((p) => !p.complete);
+  const warnings = [...new Set(parts.flatMap((p) => p.warnings))];
+  const merged: ResultsFile = {
+    ...first,
+    runId,
+    command: [...command],
+    complete: incomplete.length === 0,
+    startedAt: first.startedAt,
+    config: { ...first.config, count: parts.length },
+    warnings,
+    benchmarks: [...byName.values()],
+  };
+  delete merged.calibration;
+  const last = parts[parts.length - 1];
+  if (last?.finishedAt) merged.finishedAt = last.finishedAt;
+  if (incomplete.length > 0) merged.incompleteReason = `${incomplete.length} of ${parts.length} replicates incomplete`;
+  else delete merged.incompleteReason;
+  return merged;
+}
