@@ -43,6 +43,7 @@ export const SUITES: readonly Suite[] = [
     entries: [
       { family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS },
       { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['1', '16'] } },
+      { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['16'] } },
     ],
   },
   {
@@ -57,6 +58,7 @@ export const SUITES: readonly Suite[] = [
       { family: 'BatchCommit', sizes: [KiB, 16 * KiB, 256 * KiB], axes: ORDERS },
       { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { clients: ['1'] } },
       { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['16', '64'] } },
+      { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['1', '64'] } },
     ],
   },
   {
@@ -71,6 +73,7 @@ export const SUITES: readonly Suite[] = [
       { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS },
       { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1'] } },
       { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB], axes: { clients: ['16', '64'] } },
+      { family: 'ClusterWrite', sizes: [KiB, 16 * KiB], axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] } },
     ],
   },
 ];
