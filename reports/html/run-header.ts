@@ -1,0 +1,122 @@
+import type { ResultsFile } from '../../harness/results/schema.ts';
+import { formatSize } from '../../harness/cli/sizes.ts';
+import { minSamplesToDetect } from '../../harness/stats/index.ts';
+import { html, type HtmlValue, type SafeHtml } from './escape.ts';
+import type { ReportInput } from './report-model.ts';
+
+/** Warnings a reader must see before any number: the run's own, plus what the results imply. */
+export function runWarnings(r: ResultsFile, alpha: number): { text: string; severe: boolean }[] {
+  const out: { text: string; severe: boolean }[] = [];
+  const has = (re: RegExp) => (r.warnings ?? []).some((w) => re.test(w));
+  if (!r.complete && !has(/incomplete/i)) out.push({ text: `incomplete run: ${r.incompleteReason ?? 'no reason recorded'}; only finished runs are included`, severe: true });
+  for (const w of r.warnings ?? []) out.push({ text: w, severe: /incomplete|not durable|tmpfs|ramfs/i.test(w) });
+  if (r.calibration && !r.calibration.durable && !has(/durable/i)) {
+    out.push({ text: `data directory ${r.calibration.dir} (${r.calibration.fsType}) is not durable: fdatasync there costs no device time, so synced layouts look faster than on a disk`, severe: true });
+  }
+  const need = minSamplesToDetect(alpha);
+  const count = Number(r.config?.count ?? 0);
+  if (count > 0 && count < need.n) {
+    out.push({ text: `${count} run${count === 1 ? '' : 's'} per case: the Mann-Whitney test cannot reach p < ${alpha} with fewer than ${need.n} runs per side, so every difference shows as ~ (use --count 10 or more)`, severe: false });
+  }
+  if (r.environment?.gitDirty) out.push({ text: 'the harness ran from a git tree with uncommitted changes; the commit below does not fully reproduce it', severe: false });
+  return out;
+}
+
+export function warningsBox(inputs: readonly ReportInput[], alpha: number): SafeHtml {
+  const multi = inputs.length > 1;
+  const items = inputs.flatMap((i) => runWarnings(i.results, alpha).map((w) => ({ ...w, label: multi ? i.label : null })));
+  if (items.length === 0) return html``;
+  const severe = items.some((i) => i.severe);
+  return html`<section class="warnings${severe ? ' severe' : ''}" id="warnings"><h2>Warnings</h2><ul>${items.map(
+    (w) => html`<li>${w.label !== null ? html`<strong>${w.label}:</strong> ` : ''}${w.severe ? html`<strong>${w.text}</strong>` : w.text}</li>`,
+  )}</ul></section>`;
+}
+
+/** One line under the title: suite, status, when, where. */
+export function runMeta(r: ResultsFile): SafeHtml {
+  const status = r.complete
+    ? html`<span class="badge ok">complete</span>`
+    : html`<span class="badge bad">incomplete</span>`;
+  const dur = r.finishedAt ? ` (${seconds(Date.parse(r.finishedAt) - Date.parse(r.startedAt))})` : '';
+  return html`${status} suite <strong>${String(r.config?.suite ?? 'custom')}</strong> · run ${r.runId} · started ${r.startedAt}${dur} · on ${r.environment?.hostname ?? '?'}`;
+}
+
+function seconds(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  return ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
+}
+
+type Row = readonly [string, (r: ResultsFile) => string];
+
+const ENV_ROWS: readonly Row[] = [
+  ['host', (r) => r.environment.hostname],
+  ['CPU', (r) => `${r.environment.cpuModel} × ${r.environment.cpuCount}`],
+  ['memory', (r) => `${(r.environment.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
+  ['kernel', (r) => `${r.environment.kernel} (${r.environment.platform}/${r.environment.arch})`],
+  ['Node', (r) => r.environment.node],
+  ['data dir', (r) => {
+    const fs = r.environment.dataDirFs;
+    return `${r.config.dataDir} — ${fs.type} on ${fs.device}, mounted at ${fs.mountPoint}`;
+  }],
+  ['raft dir', (r) => (r.config.raftDir ? String(r.config.raftDir) : 'with the data (no --raft-dir)')],
+  ['engines', (r) => Object.entries(r.environment.engines ?? {}).map(([k, v]) => `${k} ${v}`).join('; ')],
+  ['git', (r) => (r.environment.gitCommit ? `${r.environment.gitCommit}${r.environment.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout')],
+  ['load average', (r) => (r.environment.loadAverage ?? []).join(', ')],
+  ['started', (r) => r.startedAt],
+  ['finished', (r) => r.finishedAt ?? (r.complete ? '?' : `not finished: ${r.incompleteReason ?? ''}`)],
+];
+
+/** Environment and configuration, one column per input; values that differ between inputs are marked. */
+export function environmentTables(inputs: readonly ReportInput[]): SafeHtml {
+  const configKeys: string[] = [];
+  for (const i of inputs) for (const k of Object.keys(i.results.config ?? {})) if (!configKeys.includes(k)) configKeys.push(k);
+  const configRows: Row[] = configKeys.map((k) => [k, (r) => configValue(k, (r.config as Record<string, unknown>)[k])]);
+  return html`<div class="cols"><div><h3>Environment</h3>${kvTable(inputs, ENV_ROWS)}</div><div><h3>Configuration</h3>${kvTable(inputs, configRows)}</div></div>`;
+}
+
+function kvTable(inputs: readonly ReportInput[], rows: readonly Row[]): SafeHtml {
+  const multi = inputs.length > 1;
+  const value = (r: ResultsFile, f: Row[1]) => {
+    try {
+      return f(r);
+    } catch {
+      return '?'; // an older or hand-made file without the field
+    }
+  };
+  const head = multi ? html`<thead><tr><th></th>${inputs.map((i) => html`<th>${i.label}</th>`)}</tr></thead>` : '';
+  const body = rows.map(([name, f]) => {
+    const values = inputs.map((i) => value(i.results, f));
+    const differs = multi && new Set(values).size > 1;
+    return html`<tr><th>${name}</th>${values.map((v) => html`<td${differs ? html` class="diff"` : ''}>${v}</td>`)}</tr>`;
+  });
+  return html`<table class="kv">${head}<tbody>${body}</tbody></table>`;
+}
+
+function configValue(key: string, v: unknown): string {
+  if (v === null || v === undefined) return '–';
+  if (key === 'sizes' && Array.isArray(v)) return v.map((x) => (typeof x === 'number' ? formatSize(x) : String(x))).join(', ');
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  if (typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k} ${typeof x === 'number' && x >= 1024 && x % 1024 === 0 ? formatSize(x) : JSON.stringify(x)}`)
+      .join(', ');
+  }
+  return String(v);
+}
+
+/** The shell lines that rerun an input: check out its commit, then the recorded command. */
+export function reproduce(inputs: readonly ReportInput[]): SafeHtml {
+  return html`${inputs.map((i) => {
+    const r = i.results;
+    const lines: HtmlValue[] = [];
+    if (r.environment?.gitCommit) lines.push(`git checkout ${r.environment.gitCommit}\n`);
+    lines.push(`npm run -s raftbench -- ${(r.command ?? []).map(shellQuote).join(' ')}`);
+    return html`${inputs.length > 1 ? html`<h4>${i.label}</h4>` : ''}<pre><code>${lines}</code></pre>`;
+  })}<p class="note">Same machine, same data directory filesystem; a new <code>--out</code> is needed, results are never overwritten.</p>`;
+}
+
+/** POSIX shell quoting: bare when safe, else single quotes. */
+export function shellQuote(s: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
