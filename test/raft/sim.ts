@@ -137,6 +137,8 @@ export class Simulation {
   #digest = 0;
   readonly #preVote: boolean;
   readonly #checkQuorum: boolean;
+  readonly #maxSizePerMsg: number;
+  readonly #maxInflight: number;
 
   // Global knowledge for the safety checks.
   readonly #leaderOfTerm = new Map<number, NodeId>();
@@ -158,6 +160,9 @@ export class Simulation {
     this.#ids = Array.from({ length: o.nodes }, (_, i) => i + 1);
     this.#preVote = this.#rng.chance(0.7);
     this.#checkQuorum = this.#rng.chance(0.5);
+    // Small messages make partial replication (and so the Figure 8 situations) common.
+    this.#maxSizePerMsg = [1, 64, 256, 4096][this.#rng.int(4)]!;
+    this.#maxInflight = [1, 4, 64][this.#rng.int(3)]!;
     for (const id of this.#ids) {
       const sn: SimNode = {
         id,
@@ -204,8 +209,8 @@ export class Simulation {
       applied: sn.disk.sm.index,
       electionTick: 10,
       heartbeatTick: 1,
-      maxSizePerMsg: 256,
-      maxInflightMsgs: 4,
+      maxSizePerMsg: this.#maxSizePerMsg,
+      maxInflightMsgs: this.#maxInflight,
       preVote: this.#preVote,
       checkQuorum: this.#checkQuorum,
       randomInt: this.#rng.fork().randomInt,
@@ -441,7 +446,9 @@ export class Simulation {
       }
       this.#trace('tick');
     } else if (r < 0.5) {
-      if (this.#net.length > 0) {
+      // The network keeps up with load: the more is queued, the more one event delivers.
+      const n = 1 + Math.floor(this.#net.length / 40);
+      for (let k = 0; k < n && this.#net.length > 0; k++) {
         // Random pick: reordering. With faults off, mostly in order.
         const i = this.#faults ? this.#rng.int(this.#net.length) : this.#rng.chance(0.8) ? 0 : this.#rng.int(this.#net.length);
         this.#deliver(i);

@@ -23,7 +23,7 @@ function runSeed(seed: number, nodes: number) {
   }
 }
 
-const seedCount = Number(process.env['RAFT_SIM_SEEDS'] ?? 40);
+const seedCount = Number(process.env['RAFT_SIM_SEEDS'] ?? 100);
 const firstSeed = Number(process.env['RAFT_SIM_FIRST_SEED'] ?? 1000);
 const seeds = envSeed !== undefined ? [Number(envSeed)] : Array.from({ length: seedCount }, (_, i) => firstSeed + i);
 const sizes = envNodes !== undefined ? [Number(envNodes)] : [3, 5];
