@@ -168,7 +168,7 @@ export const command: Command = {
     results.finishedAt = new Date().toISOString();
     saveResults(outDir, results);
     if (outDir.startsWith(resultsRoot + path.sep)) pointLatest(resultsRoot, outDir);
-    const extra: string[] = [];
+    const extra: string[] = bool(p, 'no-report') ? [] : await (await import('./report.ts')).benchReportLines(outDir, results);
     if (!quiet) process.stdout.write(runSummaryText(results) + '\n');
     process.stdout.write(`results: ${path.join(outDir, 'results.json')}\n         ${path.join(outDir, 'bench.txt')}\n`);
     for (const line of extra) process.stdout.write(`${line}\n`);

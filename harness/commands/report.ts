@@ -100,3 +100,18 @@ function sharedFirst(set: BenchSet, family: string): BenchSet {
   const isShared = (r: (typeof records)[number]) => r.parts.some((pt) => pt.key === 'layout' && pt.value === 'shared');
   return { ...set, records: [...records.filter(isShared), ...records.filter((r) => !isShared(r))] };
 }
+
+/**
+ * What `bench` prints about its report: writes `<outDir>/report.html` and returns `report:  <path>`; a
+ * report that cannot be made never costs the run its results, so failures become the line instead.
+ */
+export async function benchReportLines(outDir: string, results: ResultsFile): Promise<string[]> {
+  const file = path.join(outDir, 'report.html');
+  try {
+    const { problems } = await writeReport(file, [{ label: outDir, results }]);
+    for (const w of problems) process.stderr.write(`report: warning: ${w}\n`);
+    return [`report:  ${file}`];
+  } catch (err) {
+    return [`report:  not written: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`];
+  }
+}
