@@ -58,8 +58,13 @@ interface StateMachine {
 interface Disk {
   /** The durable raft log and HardState (what the raft engine synced). */
   log: MemoryStorage;
+  /** The state machine as applied; its writes are not synced (design: apply in an unsynced batch). */
   sm: StateMachine;
+  /** What of the state machine survives a crash: the state as of its last sync. */
+  smSynced: StateMachine;
 }
+
+const copySm = (sm: StateMachine): StateMachine => ({ index: sm.index, entries: new Map(sm.entries) });
 
 interface SimNode {
   readonly id: NodeId;
@@ -168,7 +173,7 @@ export class Simulation {
         id,
         up: false,
         incarnation: 0,
-        disk: { log: new MemoryStorage(), sm: { index: 0, entries: new Map() } },
+        disk: { log: new MemoryStorage(), sm: { index: 0, entries: new Map() }, smSynced: { index: 0, entries: new Map() } },
         mem: new MemoryStorage(),
         node: undefined,
         pending: undefined,
@@ -219,8 +224,10 @@ export class Simulation {
   }
 
   #crash(sn: SimNode): void {
-    // Everything not persisted is gone: the unpersisted Ready, the in-memory log, pending reads.
+    // Everything not persisted is gone: the unpersisted Ready, the in-memory log, pending reads, and
+    // state machine writes since its last sync (the restarted node re-applies them from the log).
     sn.up = false;
+    sn.disk.sm = copySm(sn.disk.smSynced);
     sn.node = undefined;
     sn.pending = undefined;
     sn.waitingReads = [];
@@ -307,6 +314,8 @@ export class Simulation {
       if (sm.entries.get(i) !== k) this.#fail(`snapshot ${s.metadata.index} disagrees with node ${sn.id}'s applied entry ${i}`);
     }
     sn.disk.sm = sm;
+    // Installing a snapshot replaces the log's prefix, so the state must be durable first.
+    sn.disk.smSynced = copySm(sm);
   }
 
   #serveReads(sn: SimNode): void {
@@ -481,15 +490,19 @@ export class Simulation {
     } else if (r < 0.975) {
       const sn = this.#pick(up);
       if (sn) this.#compact(sn);
+    } else if (r < 0.98) {
+      // The state engine flushes on its own now and then.
+      const sn = this.#pick(up);
+      if (sn) sn.disk.smSynced = copySm(sn.disk.sm);
     } else if (!this.#faults) {
       return;
-    } else if (r < 0.979) {
+    } else if (r < 0.984) {
       const sn = this.#pick(up);
       if (sn && up.length > 1) this.#crash(sn);
-    } else if (r < 0.99) {
+    } else if (r < 0.992) {
       const sn = this.#pick(this.#ids.map((id) => this.#nodes.get(id)!).filter((s) => !s.up));
       if (sn) this.#restart(sn);
-    } else if (r < 0.994) {
+    } else if (r < 0.995) {
       this.#side = new Map(this.#ids.map((id) => [id, this.#rng.int(2)]));
       this.#trace(`partition ${[...this.#side].map(([id, s]) => `${id}:${s}`).join(' ')}`);
     } else {
@@ -502,6 +515,8 @@ export class Simulation {
     // Truncate up to the applied index (the state machine is durable here, so the RFC's rule holds).
     const i = sn.disk.sm.index;
     if (i - sn.disk.log.firstIndex() < 8 || i <= sn.disk.log.snapshot().metadata.index) return;
+    // The RFC's rule: before deleting log entries up to i, the state engine durably holds them.
+    sn.disk.smSynced = copySm(sn.disk.sm);
     const data = encodeSm(sn.disk.sm);
     for (const s of [sn.disk.log, sn.mem]) {
       if (i > s.lastIndex() || i <= s.snapshot().metadata.index) continue;
