@@ -167,6 +167,7 @@ export class TcpTransport implements Transport {
   };
 
   private constructor(opts: TcpTransportOptions) {
+    if (!Number.isSafeInteger(opts.id) || opts.id <= 0) throw new RangeError(`TcpTransport: id must be a positive integer, got ${opts.id}`);
     this.id = opts.id;
     const backoffMs = opts.backoffMs ?? [20, 1000];
     if (!(backoffMs[0] > 0 && backoffMs[1] >= backoffMs[0])) {
