@@ -166,11 +166,14 @@ interface RunResult {
 function run(o: AbOptions, cwd: string, cmd: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     // A process group of its own: a terminal's Ctrl-C reaches the gate, which then stops the child once.
-    const child = spawn(cmd, [...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn(cmd, [...args], { cwd, env: { ...childEnv(cmd), ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     o.onChild?.(child);
-    let stderr = '';
+    // The head says what went wrong (npm's usage text follows), the tail has the last error line.
+    let head = '';
+    let tail = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-20_000);
+      if (head.length < 4000) head += d.slice(0, 4000 - head.length);
+      tail = (tail + d).slice(-16_000);
     });
     child.on('error', (err) => {
       o.onChild?.(null);
@@ -178,9 +181,19 @@ function run(o: AbOptions, cwd: string, cmd: string, args: readonly string[], en
     });
     child.on('close', (code, signal) => {
       o.onChild?.(null);
-      resolve({ code, signal, stderr });
+      resolve({ code, signal, stderr: head.length < 4000 ? head : `${head}\n${tail}` });
     });
   });
+}
+
+/**
+ * The environment for a child: ours, except that npm's own variables from an enclosing `npm run -s`
+ * (`npm_config_loglevel=silent`, the package's `npm_package_*`) are not passed to an npm we start, where
+ * they would silence its errors or confuse it with the outer project.
+ */
+function childEnv(cmd: string): NodeJS.ProcessEnv {
+  if (cmd !== 'npm') return process.env;
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
 }
 
 function git(cwd: string, args: readonly string[]): Promise<string> {

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { mergeReplicates } from '../../harness/gate/merge.ts';
+import { readResults } from '../../harness/results/read.ts';
+import { saveResults } from '../../harness/results/write.ts';
+import { mkdir } from 'node:fs/promises';
+import type { GateResult } from '../../harness/gate/model.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+
+/**
+ * Real runs end to end: `bench` of BatchCommit on the shared layout at 1 KiB, then `gate` on the results.
+ * Each side is several single-replicate bench processes run alternately (A B B A ...), as A/B mode does:
+ * on a shared machine, two back-to-back bench runs of a second each can land on either side of a burst of
+ * someone else's disk traffic, and a gate would rightly call that a difference.
+ */
+const REPLICATES = 8;
+const BENCH = ['bench', '--suite', 'smoke', '--scenario', 'BatchCommit', '--layout', 'shared', '--sizes', '1k', '--count', '1', '--ops', '60', '--no-calibrate', '--no-report', '--quiet'];
+
+function cli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs REPLICATES bench processes per side alternately and merges each side into DIR/a and DIR/b. */
+async function alternate(dir: string, envB: Record<string, string>): Promise<{ a: string; b: string }> {
+  const parts: { A: string[]; B: string[] } = { A: [], B: [] };
+  for (let i = 0; i < REPLICATES; i++) {
+    for (const side of i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
+      const out = path.join(dir, `${side}-${i}`);
+      const r = await cli([...BENCH, '--out', out, '--dir', path.join(dir, 'data')], side === 'B' ? envB : {});
+      assert.equal(r.code, 0, r.stderr);
+      parts[side].push(out);
+    }
+  }
+  const merged = { a: path.join(dir, 'a'), b: path.join(dir, 'b') };
+  for (const side of ['A', 'B'] as const) {
+    const files = await Promise.all(parts[side].map((p) => readResults(p)));
+    const to = side === 'A' ? merged.a : merged.b;
+    await mkdir(to, { recursive: true });
+    saveResults(to, mergeReplicates(files, side, ['test']));
+  }
+  return merged;
+}
+
+async function gate(a: string, b: string): Promise<{ code: number | null; result: GateResult; stderr: string }> {
+  const r = await cli(['gate', '--baseline', a, '--current', b, '--format', 'json']);
+  return { code: r.code, result: JSON.parse(r.stdout || '{}') as GateResult, stderr: r.stderr };
+}
+
+test('real A/A: same code on both sides is no change or inconclusive, never a regression', async () => {
+  const { dir, cleanup } = await tmpDir('gate-aa-');
+  try {
+    const { a, b } = await alternate(dir, {});
+    const g = await gate(a, b);
+    assert.equal(g.code, 0, g.stderr);
+    assert.equal(g.result.m, 2);
+    for (const t of g.result.tests) {
+      assert.equal(t.baseline.n, REPLICATES);
+      // An A/A "improvement" would be a false positive too.
+      assert.ok(t.verdict === 'no change' || t.verdict === 'inconclusive', `${t.name}: ${t.verdict}: ${t.reason}`);
+    }
+    assert.equal(g.result.environment.checked, true);
+    assert.deepEqual(g.result.environment.mismatches, []);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('real slowdown: 2 ms added to every synced write (RAFTBENCH_TEST_SLOW_SYNC_US) is a regression, exit 1', async () => {
+  const { dir, cleanup } = await tmpDir('gate-slow-');
+  try {
+    const { a, b } = await alternate(dir, { RAFTBENCH_TEST_SLOW_SYNC_US: '2000' });
+    const g = await gate(a, b);
+    assert.equal(g.code, 1, g.stderr);
+    for (const t of g.result.tests) {
+      assert.equal(t.verdict, 'regression', `${t.name}: ${t.reason}`);
+      assert.ok(t.current.median - t.baseline.median > 1.5e6, `${t.name}: ${t.baseline.median} -> ${t.current.median}`);
+    }
+  } finally {
+    await cleanup();
+  }
+});
