@@ -1,11 +1,10 @@
-import type { Entry, HardState } from '../../raft/index.ts';
 
 /**
  * Keys and values the replica writes. Every key starts with the group id (8 bytes, big-endian), so many
  * raft groups share one store and a per-group router (the `wal-per-group` layout) can route by prefix.
  *
- *   raft engine   <group:8> 0x01 <index:8>   log entry       <term:8> <type:1> <data>
- *                 <group:8> 0x02             HardState       <term:8> <vote:8> <commit:8>
+ *   raft engine   <group:8> 0x01 <index:8>   log entry       raft/codec.ts encodeEntry
+ *                 <group:8> 0x02             HardState       raft/codec.ts encodeHardState
  *   state engine  <group:8> 0x10             applied state   <applied:8> <truncIndex:8> <truncTerm:8>
  *                 <group:8> 0x11 <user key>  state machine   <value>
  *
@@ -34,6 +33,7 @@ export function logRange(group: number): { start: Buffer; end: Buffer } {
   return { start: logKey(group, 0), end: prefix(group, LOG + 1) };
 }
 
+/** The log index in a key made by `logKey`. */
 export function logIndexOf(key: Uint8Array): number {
   return Number(Buffer.from(key.buffer, key.byteOffset, key.byteLength).readBigUInt64BE(9));
 }
@@ -61,27 +61,8 @@ export function userKeyOf(key: Uint8Array): Uint8Array {
   return key.subarray(9);
 }
 
-export function encodeEntry(e: Entry): Buffer {
-  const v = Buffer.allocUnsafe(9 + e.data.byteLength);
-  v.writeBigUInt64BE(BigInt(e.term), 0);
-  v[8] = e.type === 'noop' ? 1 : 0;
-  v.set(e.data, 9);
-  return v;
-}
-
-export function decodeEntry(index: number, v: Uint8Array): Entry {
-  const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  return { index, term: Number(b.readBigUInt64BE(0)), type: b[8] === 1 ? 'noop' : 'normal', data: b.subarray(9) };
-}
-
-export function encodeHardState(hs: HardState): Buffer {
-  return u64s(hs.term, hs.vote, hs.commit);
-}
-
-export function decodeHardState(v: Uint8Array): HardState {
-  const [term, vote, commit] = readU64s(v, 3);
-  return { term: term!, vote: vote!, commit: commit! };
-}
+/** Log entries and HardState use the core's own encodings (raft/codec.ts). */
+export { encodeEntry, decodeEntry, encodeHardState, decodeHardState } from '../../raft/index.ts';
 
 /** What the state engine knows of the log: applied up to `applied`; log truncated up to `truncIndex`. */
 export interface AppliedState {

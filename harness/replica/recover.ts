@@ -7,7 +7,6 @@ import {
   decodeEntry,
   decodeHardState,
   hardStateKey,
-  logIndexOf,
   logRange,
   type AppliedState,
 } from './keys.ts';
@@ -46,7 +45,7 @@ export async function recoverGroup(layout: Layout, group: number): Promise<Recov
   const applied = apRaw ? decodeApplied(apRaw) : EMPTY_APPLIED;
   const { start, end } = logRange(group);
   const rows = await layout.raft.scan({ gte: start, lt: end });
-  const entries = rows.map(([k, v]) => decodeEntry(logIndexOf(k), v)).filter((e) => e.index > applied.truncIndex);
+  const entries = rows.map(([k, v]) => decodeEntry(v)).filter((e) => e.index > applied.truncIndex);
 
   if (applied.applied < applied.truncIndex) {
     throw new RecoveryError(`group ${group}: applied index ${applied.applied} is below the truncated index ${applied.truncIndex}`);
