@@ -49,7 +49,7 @@ export function layoutDeltaBars(results: ResultsFile, alpha = 0.05): ChartSpec[]
         `than ${base}). Solid bars are significant (two-sided Mann-Whitney U on the Tukey-trimmed runs, p < ${alpha}); ` +
         `pale bars marked ~ are not: benchstat would print ~ there, and with so few runs the bar length is noise.`,
       bars,
-      series: layouts.filter((l) => l !== base),
+      series: layouts.filter((l) => l !== base && bars.some((b) => b.series === l)),
       colorDomain: layouts,
       xTitle: `time/op change vs ${base} (%)`,
     }));

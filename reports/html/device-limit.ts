@@ -41,7 +41,7 @@ function ratios(r: ResultsFile): SafeHtml {
         return html`<td class="num">${formatNs(center)} <span class="p">${(center / limit).toFixed(2)}×</span></td>`;
       })}</tr>`;
     });
-    return html`<h4>${family}</h4><table><thead><tr><th>case</th>${layouts.map((l) => html`<th class="num">${l}</th>`)}</tr></thead><tbody>${body}</tbody></table>`;
+    return html`<h4>${family}</h4><div class="scroll"><table><thead><tr><th>case</th>${layouts.map((l) => html`<th class="num">${l}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>`;
   });
   return html`<h3>Results against the device limit</h3><p class="note">time/op (benchstat center) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size. 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${tables}`;
 }

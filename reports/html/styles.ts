@@ -35,6 +35,8 @@ td .p { color: var(--muted); font-weight: normal; font-size: 11px; }
 table.kv th { text-align: right; width: 1%; }
 table.kv td.diff { background: #fff4d6; }
 .cols { display: flex; flex-wrap: wrap; gap: 0 32px; }
+.cols > div { min-width: 0; max-width: 100%; overflow-x: auto; }
+table.kv td { overflow-wrap: anywhere; }
 .note { color: var(--muted); font-size: 12.5px; }
 ul.notes { color: var(--muted); font-size: 12.5px; margin: 4px 0; padding-left: 18px; }
 details { margin: 8px 0; }

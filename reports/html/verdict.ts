@@ -32,5 +32,5 @@ export function verdict(input: ReportInput): SafeHtml {
     });
   }
   if (rows.length === 0) return html`<p class="note">Only one layout per case, so no layout comparison.</p>`;
-  return html`<table class="verdict"><thead><tr><th>family</th><th>layout</th><th class="num">faster</th><th class="num">slower</th><th class="num">~ (no significant difference)</th><th class="num">cases</th><th>significant changes in time/op</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<div class="scroll"><table class="verdict"><thead><tr><th>family</th><th>layout</th><th class="num">faster</th><th class="num">slower</th><th class="num">~ (no significant difference)</th><th class="num">cases</th><th>significant changes in time/op</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
