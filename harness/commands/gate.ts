@@ -1,4 +1,5 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bool, flagHelp, int, list, parseFlags, str, type FlagSpecs, type ParsedArgs } from '../cli/args.ts';
 import type { Command } from '../cli/command.ts';
@@ -147,6 +148,11 @@ async function runAbMode(p: ParsedArgs, ref: string, opts: GateOptions): Promise
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   const outDir = path.resolve(str(p, 'out') ?? path.join(repoRoot, 'results', `gate-ab-${stamp}`));
+  for (const side of ['baseline', 'current']) {
+    if (existsSync(path.join(outDir, side, 'results.json'))) {
+      throw new UsageError(`gate: ${path.join(outDir, side)} already holds results; pass another --out (results, and committed baselines, are never overwritten)`);
+    }
+  }
   const dataDir = path.resolve(str(p, 'dir') ?? path.join(repoRoot, 'results', '.data'));
   const quiet = bool(p, 'quiet');
 

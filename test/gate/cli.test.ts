@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tmpDir } from '../helpers/tmp-dir.ts';
@@ -26,6 +26,9 @@ async function fixtures() {
     junk: path.join(dir, 'junk.txt'),
   };
   await writeFile(files.junk, 'hello\nworld\n');
+  // An --out that already holds A/B results must never be overwritten.
+  await mkdir(path.join(dir, 'baseline'), { recursive: true });
+  await writeFile(path.join(dir, 'baseline', 'results.json'), '{}');
   await writeFile(files.base, goText({ [NAME]: { 'ns/op': base, 'p99-ns': base.map((x) => x * 3) } }));
   await writeFile(files.same, goText({ [NAME]: { 'ns/op': [...base].reverse(), 'p99-ns': base.map((x) => x * 3) } }));
   await writeFile(files.slow, goText({ [NAME]: { 'ns/op': lognormal(r, 10, 600_000, 0.03), 'p99-ns': base.map((x) => x * 3) } }));
@@ -89,6 +92,7 @@ test('gate CLI: bad input is one line on stderr, exit 2', async () => {
       [['--ab', 'no-such-ref-xyz', '--suite', 'smoke'], /--ab "no-such-ref-xyz" is not a commit/],
       [['--ab', 'HEAD', '--suite', 'nope'], /unknown suite "nope"/],
       [['--ab', 'HEAD', '--candidate-env', 'NOEQUALS'], /--candidate-env "NOEQUALS" is not KEY=VALUE/],
+      [['--ab', 'HEAD', '--suite', 'smoke', '--out', files.dir], /already holds results; pass another --out/],
       [[...bc, '--nope'], /unknown flag --nope/],
       [[...bc, 'extra'], /unexpected argument "extra"/],
       [['--baseline', files.base, '--current', files.config], /gate\.json: not a raftbench results file/],
