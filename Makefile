@@ -7,8 +7,11 @@ ARGS ?=
 
 .PHONY: bench test typecheck unit report compare gate calibrate list deps browser clean
 
+# `npm install` rather than `npm ci`: the lock cannot list lmdb's optional msgpackr-extract builds for
+# other platforms (the registry here does not serve them), which `npm ci` rejects as out of sync;
+# `npm install` installs exactly the locked versions and leaves package-lock.json unchanged.
 node_modules/.package-lock.json: package.json package-lock.json
-	$(NPM) ci --no-fund --no-audit
+	$(NPM) install --no-fund --no-audit
 	@touch $@
 
 deps: node_modules/.package-lock.json
