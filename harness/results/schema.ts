@@ -23,6 +23,8 @@ export interface ResultsFile {
   readonly environment: Environment;
   /** Raw write+fdatasync limit of the data directory, when calibration ran. */
   calibration?: Calibration;
+  /** The harness's own cost per op (tinybench), when measured: the floor under every result. */
+  harnessOverhead?: HarnessOverhead;
   /** Things a reader must know (non-durable directory, noisy machine, incomplete run). */
   warnings: string[];
   benchmarks: BenchmarkResult[];
@@ -67,6 +69,15 @@ export interface Calibration {
   /** False when the fsync is implausibly fast for a real device (tmpfs, a volatile cache). */
   readonly durable: boolean;
   readonly points: readonly CalibrationPoint[];
+}
+
+export interface HarnessOverhead {
+  /** Timing one op with the monotonic clock and recording its latency. */
+  readonly recordNs: number;
+  /** One awaited, already-resolved promise. */
+  readonly awaitNs: number;
+  /** One unsynced put to the in-process memory engine. */
+  readonly memoryPutNs: number;
 }
 
 export interface CalibrationPoint {

@@ -44,6 +44,10 @@ export function runSummaryText(r: ResultsFile): string {
       'device limit (write+fdatasync p50): ' + r.calibration.points.map((pt) => `${pt.size}B ${formatNs(pt.p50Ns)}`).join(', '),
     );
   }
+  if (r.harnessOverhead) {
+    const o = r.harnessOverhead;
+    notes.push(`harness overhead per op (tinybench): timing ${formatNs(o.recordNs)}, await ${formatNs(o.awaitNs)}, memory-engine put ${formatNs(o.memoryPutNs)}`);
+  }
   for (const w of r.warnings) notes.push(`warning: ${w}`);
   return [...text, '', ...notes].join('\n');
 }
