@@ -30,6 +30,19 @@ const KiB = 1024;
 /** 1 KiB to 1 MiB in powers of 4, as in the RFC. */
 export const RFC_SIZES = [KiB, 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, 1024 * KiB] as const;
 const ORDERS = { order: ['interleaved', 'sequential'] } as const;
+/** Layouts of the research scenarios (issue 7): the RFC's two, etcd's WAL, one WAL per group, LMDB. */
+const MULTI_RANGE_LAYOUTS = ['shared', 'dedicated', 'wal', 'wal-per-group'] as const;
+const SEPARATE_LAYOUTS = ['dedicated', 'wal', 'lmdb'] as const;
+const TRUNCATION_LAYOUTS = ['shared', ...SEPARATE_LAYOUTS] as const;
+
+/** The research scenarios (issue 7) at the sizes the rfc suite measures them. */
+const RESEARCH_ENTRIES: readonly SuiteEntry[] = [
+  { family: 'MultiRange', sizes: [KiB], axes: { groups: ['1', '100', '1000'], clients: ['64'] }, layouts: MULTI_RANGE_LAYOUTS },
+  { family: 'Truncation', sizes: [KiB], axes: { trunc: ['tight', 'loose', 'none'], rule: ['sync'], clients: ['1', '16'] }, layouts: TRUNCATION_LAYOUTS },
+  { family: 'Truncation', sizes: [KiB], axes: { trunc: ['tight', 'loose'], rule: ['nosync'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
+  { family: 'Reads', sizes: [KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['1', '16', '64'] }, layouts: ['dedicated'] },
+  { family: 'ADR', sizes: [KiB, 16 * KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3', '5'], clients: ['1', '64'] }, layouts: ['dedicated', 'wal'] },
+];
 
 export const SUITES: readonly Suite[] = [
   {
@@ -44,6 +57,11 @@ export const SUITES: readonly Suite[] = [
       { family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS },
       { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['1', '16'] } },
       { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['16'] } },
+      { family: 'MultiRange', sizes: [KiB], axes: { groups: ['1', '100'], clients: ['16'] }, layouts: MULTI_RANGE_LAYOUTS },
+      { family: 'Truncation', sizes: [KiB], axes: { trunc: ['eager'], rule: ['sync'], clients: ['1'] }, layouts: TRUNCATION_LAYOUTS },
+      { family: 'Truncation', sizes: [KiB], axes: { trunc: ['eager'], rule: ['nosync'], clients: ['1'] }, layouts: SEPARATE_LAYOUTS },
+      { family: 'Reads', sizes: [KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['16'] }, layouts: ['dedicated'] },
+      { family: 'ADR', sizes: [KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3'], clients: ['16'] }, layouts: ['dedicated', 'wal'] },
     ],
   },
   {
@@ -74,6 +92,26 @@ export const SUITES: readonly Suite[] = [
       { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1'] } },
       { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB], axes: { clients: ['16', '64'] } },
       { family: 'ClusterWrite', sizes: [KiB, 16 * KiB], axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] } },
+      ...RESEARCH_ENTRIES,
+    ],
+  },
+  {
+    name: 'full',
+    summary: 'rfc plus the research scenarios at more sizes, clients and layouts, count 20 (hours)',
+    count: 20,
+    targetRunMs: 500,
+    minOps: 20,
+    maxOps: 20000,
+    warmupOps: 20,
+    entries: [
+      { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS },
+      { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1', '16', '64'] } },
+      { family: 'ClusterWrite', sizes: RFC_SIZES, axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] } },
+      { family: 'MultiRange', sizes: [KiB, 16 * KiB], axes: { groups: ['1', '100', '1000'], clients: ['1', '64'] }, layouts: [...MULTI_RANGE_LAYOUTS, 'shared-cf', 'lmdb'] },
+      { family: 'Truncation', sizes: [KiB, 16 * KiB], axes: { trunc: ['tight', 'loose', 'none'], rule: ['sync'], clients: ['1', '16'] }, layouts: [...TRUNCATION_LAYOUTS, 'shared-cf'] },
+      { family: 'Truncation', sizes: [KiB, 16 * KiB], axes: { trunc: ['tight', 'loose'], rule: ['nosync'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
+      { family: 'Reads', sizes: [KiB, 16 * KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['1', '16', '64'] }, layouts: ['shared', 'dedicated', 'wal'] },
+      { family: 'ADR', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3', '5'], clients: ['1', '16', '64'] }, layouts: SEPARATE_LAYOUTS },
     ],
   },
 ];

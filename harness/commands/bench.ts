@@ -8,6 +8,8 @@ import { BINDINGS, type Binding } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { makePlan } from '../runner/plan.ts';
 import { runPlan } from '../runner/run-plan.ts';
+import { measureOverhead } from '../runner/overhead.ts';
+import { placementWarnings } from '../runner/placement-warnings.ts';
 import { lockDataDir } from '../runner/lock.ts';
 import { ProgressLine } from '../runner/progress.ts';
 import { captureEnvironment } from '../environment.ts';
@@ -112,6 +114,7 @@ export const command: Command = {
       const fs = flag === '--dir' ? results.environment.dataDirFs.type : captureEnvironment(dir).dataDirFs.type;
       if (MEMORY_FILESYSTEMS.has(fs)) results.warnings.push(`${flag} ${dir} is on ${fs}: not durable; synced writes there cost no device time`);
     }
+    results.warnings.push(...placementWarnings(plan));
     const load = results.environment.loadAverage[0] ?? 0;
     if (load > results.environment.cpuCount * 0.5) results.warnings.push(`machine busy at start: load average ${load} on ${results.environment.cpuCount} CPUs; expect noise`);
 
@@ -133,6 +136,7 @@ export const command: Command = {
         if (why && !results.warnings.some((w) => w.startsWith('--dir'))) results.warnings.push(why);
         saveResults(outDir, results);
       }
+      results.harnessOverhead = await measureOverhead();
       const total = plan.groups.reduce((n, g) => n + g.length, 0);
       say(`running suite ${plan.suite.name}: ${total} cases x ${plan.count} runs, layouts interleaved; results in ${outDir}`);
       const { stopped } = await runPlan({

@@ -7,6 +7,7 @@ import { nowNs } from '../../scenarios/family.ts';
 import type { BenchmarkResult, RunResult } from '../results/schema.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { processWriteBytes } from './proc-io.ts';
+import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
 import type { Plan, PlannedCase } from './plan.ts';
 
 /** Memory layouts keep every value; a run never holds more payload than this. */
@@ -94,6 +95,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       opsByCase.set(c, ops);
     }
     const engines = uniqueEngines(instance.engines());
+    const bytes0 = await snapshotEngineBytes(engines);
     const syncs0 = sumSyncs(engines);
     const io0 = processWriteBytes();
     const rec = new LatencyRecorder(ops);
@@ -104,6 +106,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     if (n < ops) return null;
     const io1 = processWriteBytes();
     const syncs = sumSyncs(engines) - syncs0;
+    const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
     return {
       ops: n,
       nsPerOp: wall / n,
@@ -112,7 +115,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       diskBytesPerOp: io0 !== null && io1 !== null ? (io1 - io0) / n : null,
       latency: rec.summary(),
       timeline: rec.timeline(),
-      extra: instance.extra?.() ?? {},
+      extra: { ...engineBytes, ...instance.extra?.() },
     };
   } finally {
     await instance.close();

@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Cluster } from '../harness/cluster/cluster.ts';
+import { fsInfo, MEMORY_FILESYSTEMS } from '../harness/calibrate/fs-info.ts';
+import { LocalNetwork } from '../harness/transport/local-network.ts';
+import { LAYOUTS } from '../engines/layouts/index.ts';
+import type { Family } from './family.ts';
+import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
+import { seqKey } from './value.ts';
+
+const KEY_PREFIX = Buffer.from('user/');
+
+/** Where `raftmedia=tmpfs` puts raft logs: `RAFTBENCH_TMPFS_DIR`, default `/dev/shm`. */
+export function tmpfsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.RAFTBENCH_TMPFS_DIR || '/dev/shm');
+}
+
+export const RAFT_MEDIA = ['disk', 'tmpfs'] as const;
+
+/**
+ * Intel's ADR experiment on etcd (and the RFC's "raft log on faster media"): `ClusterWrite` with every
+ * node's raft engine on `raftmedia=disk` (the data directory, or `--raft-dir`) or on `raftmedia=tmpfs`
+ * (a fresh directory under `/dev/shm`, a stand-in for stable memory: it costs no device time, and unlike
+ * ADR-backed memory it is NOT durable). The state machine stays on disk either way. Layouts with a
+ * separate raft engine only.
+ *
+ * Results with `raftmedia=tmpfs` carry a warning in results.json (see harness/runner/placement-warnings.ts),
+ * and `extra.raftOnMemoryFs` says, per run, whether the raft directory was on a memory filesystem.
+ */
+export const adr: Family = {
+  name: 'ADR',
+  summary: 'ClusterWrite with every raft log on tmpfs (stand-in for stable memory) vs on disk (Intel ADR article)',
+  nameOrder: ['layout', 'raftmedia', 'nodes', 'vs', 'clients'],
+  layouts: LAYOUTS.filter((l) => l.separate).map((l) => l.name),
+  bytesPerOp: (p) => Number(p.vs),
+  async open(ctx) {
+    const media = ctx.params.raftmedia ?? 'disk';
+    if (media !== 'disk' && media !== 'tmpfs') throw new Error(`ADR: bad raftmedia ${media}; valid: ${RAFT_MEDIA.join(', ')}`);
+    let tmp: string | null = null;
+    if (media === 'tmpfs') {
+      const root = tmpfsRoot();
+      const type = fsInfo(root).type;
+      if (!MEMORY_FILESYSTEMS.has(type)) throw new Error(`ADR: raftmedia=tmpfs needs a memory filesystem at ${root} (found ${type}); set RAFTBENCH_TMPFS_DIR`);
+      tmp = await mkdtemp(path.join(root, 'raftbench-adr-'));
+    }
+    const layoutOptions = tmp ? { ...ctx.layoutOptions, raftDir: tmp } : ctx.layoutOptions;
+    const raftOnMemoryFs = MEMORY_FILESYSTEMS.has(fsInfo(layoutOptions.raftDir ?? layoutOptions.dir).type) ? 1 : 0;
+    const network = new LocalNetwork();
+    const close = async () => {
+      try {
+        await cluster?.close();
+        network.close();
+      } finally {
+        if (tmp) await rm(tmp, { recursive: true, force: true });
+      }
+    };
+    let cluster: Cluster | null = null;
+    try {
+      cluster = await Cluster.open({ nodes: Number(ctx.params.nodes ?? 3), layout: ctx.layout, layoutOptions, network, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
+      const c = cluster;
+      const leader = await c.leader(1);
+      const stores = [leader, ...c.stores.filter((s) => s !== null && s !== leader)] as NonNullable<(typeof c.stores)[number]>[];
+      const inner = storeInstance(leader, ctx.params, (seq, value) => c.put(1, seqKey(KEY_PREFIX, seq), value), stores, close);
+      return { ...inner, extra: () => ({ ...inner.extra?.(), raftOnMemoryFs }) };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  },
+};
