@@ -1,26 +1,53 @@
 /**
- * Binary encodings of raft data, for transports (messages) and storage engines (entries, HardState,
- * snapshot metadata). Pure functions; numbers are unsigned LEB128 varints (safe up to 2^53).
+ * Binary encodings of raft data: message bodies for transports, and entries, HardState and snapshots
+ * for storage engines. Pure functions over Uint8Array (no Buffer, no I/O), so every encoding of raft
+ * data lives here, next to the types it encodes.
  *
- * Message, version 1:
+ * `uv` is an unsigned LEB128 varint (7 bits a byte, low bits first, high bit = more), at most 8 bytes,
+ * holding any integer in [0, 2^53 - 1].
  *
- *   +----+------+--------------------------------------------------------------+-------+
- *   | 01 | type | varints: group to from term logTerm index commit rejectHint | flags |
- *   +----+------+--------------------------------------------------------------+-------+
- *   | varint n | n x Entry | [Snapshot if flags&2] | [varint len, utf-8 context if flags&4] |
- *   +----------+-----------+-----------------------+-----------------------------------------+
- *   flags: 1 = reject, 2 = snapshot present, 4 = context present
+ * Message body, version 1 (MESSAGE_VERSION). A transport frames it; this file does not:
  *
- * Entry:     varint term | varint index | u8 type (0 normal, 1 noop) | varint len | data
- * Snapshot:  varint index | varint term | varint len | data
- * HardState: varint term | varint vote | varint commit
+ *     +---------+---------+----------+--------+-----+-------+------+---------+-------+--------+------------+
+ *     | ver u8  | type u8 | flags u8 | group  | to  | from  | term | logTerm | index | commit | rejectHint |
+ *     |   = 1   |         |          |  uv    | uv  |  uv   |  uv  |   uv    |  uv   |   uv   |     uv     |
+ *     +---------+---------+----------+--------+-----+-------+------+---------+-------+--------+------------+
+ *     | entryCount uv | entryCount x Entry | [Snapshot] if flags & 2 | [context] if flags & 4 |
+ *     +---------------+--------------------+-------------------------+------------------------+
+ *
+ *     context:  | byteLen uv | UTF-8 bytes |
+ *     type:     the position of the message type in MESSAGE_TYPES below (0 = MsgApp ... 11 = MsgProp)
+ *     flags:    bit 0 reject, bit 1 snapshot present, bit 2 context present; other bits must be 0
+ *
+ * Entry (inside a message, and alone as a stored log entry):
+ *
+ *     +---------+----------+----------------------------+------------+------+
+ *     | term uv | index uv | kind u8 (0 normal, 1 noop) | dataLen uv | data |
+ *     +---------+----------+----------------------------+------------+------+
+ *
+ * Snapshot (inside MsgSnap, and alone):
+ *
+ *     +----------+---------+------------+------+
+ *     | index uv | term uv | dataLen uv | data |
+ *     +----------+---------+------------+------+
+ *
+ * HardState:
+ *
+ *     +---------+---------+-----------+
+ *     | term uv | vote uv | commit uv |
+ *     +---------+---------+-----------+
+ *
+ * Every decoder consumes its input exactly (trailing bytes are an error) and copies entry, snapshot and
+ * context bytes out of it, so decoded data never pins or aliases a network or storage buffer.
  */
 import { RaftError } from './errors.ts';
 import type { Entry, EntryType, HardState, Message, MessageType, Snapshot } from './types.ts';
 
-export const ErrCorrupt = new RaftError('corrupt', 'malformed encoded raft data');
+/** The first byte of every message body. The TCP hello announces it, so peers agree before any message. */
+export const MESSAGE_VERSION = 1;
 
-const MESSAGE_TYPES: readonly MessageType[] = [
+/** Order is the wire format: append only. */
+export const MESSAGE_TYPES: readonly MessageType[] = [
   'MsgApp',
   'MsgAppResp',
   'MsgVote',
@@ -32,188 +59,316 @@ const MESSAGE_TYPES: readonly MessageType[] = [
   'MsgSnap',
   'MsgReadIndex',
   'MsgReadIndexResp',
+  'MsgProp',
 ];
+const TYPE_CODE: ReadonlyMap<MessageType, number> = new Map(MESSAGE_TYPES.map((t, i) => [t, i]));
+/** Order is the format: append only. */
 const ENTRY_TYPES: readonly EntryType[] = ['normal', 'noop'];
 
-class Writer {
-  #buf = new Uint8Array(64);
-  #len = 0;
+const FLAG_REJECT = 1;
+const FLAG_SNAPSHOT = 2;
+const FLAG_CONTEXT = 4;
+const KNOWN_FLAGS = FLAG_REJECT | FLAG_SNAPSHOT | FLAG_CONTEXT;
+const MAX_VARINT_BYTES = 8;
+/** term, index, kind, dataLen: the fewest bytes an encoded entry takes. */
+const MIN_ENTRY_BYTES = 4;
 
-  #grow(n: number): void {
-    if (this.#len + n <= this.#buf.length) return;
-    let cap = this.#buf.length * 2;
-    while (cap < this.#len + n) cap *= 2;
-    const b = new Uint8Array(cap);
-    b.set(this.#buf.subarray(0, this.#len));
-    this.#buf = b;
-  }
-
-  u8(v: number): void {
-    this.#grow(1);
-    this.#buf[this.#len++] = v;
-  }
-
-  varint(v: number): void {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot encode ${v} as a varint`);
-    this.#grow(8);
-    while (v >= 0x80) {
-      this.#buf[this.#len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.#buf[this.#len++] = v;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.varint(b.byteLength);
-    this.#grow(b.byteLength);
-    this.#buf.set(b, this.#len);
-    this.#len += b.byteLength;
-  }
-
-  finish(): Uint8Array {
-    return this.#buf.slice(0, this.#len);
+/**
+ * Bytes that cannot be decoded (truncated, trailing, unknown version/type/flags, bad UTF-8), or a value
+ * that cannot be encoded (a number that is not a safe non-negative integer, an unknown type). Its
+ * `code` is always `'codec'`; the message names the field.
+ */
+export class CodecError extends RaftError {
+  constructor(message: string) {
+    super('codec', message);
+    this.name = 'CodecError';
   }
 }
 
-class Reader {
-  #pos = 0;
-  constructor(readonly buf: Uint8Array) {}
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-  u8(): number {
-    const v = this.buf[this.#pos++];
-    if (v === undefined) throw ErrCorrupt;
-    return v;
+// ---- varints and sizes: the one place numbers are checked on the way out ----
+
+function varintLength(v: number, field: string): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new CodecError(`${field} must be an integer in [0, 2^53), got ${v}`);
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
   }
+  return n;
+}
 
-  varint(): number {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      const b = this.u8();
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) break;
-      mul *= 0x80;
-      if (mul > 2 ** 56) throw ErrCorrupt;
+/** UTF-8 length of `s` as TextEncoder encodes it (a lone surrogate becomes U+FFFD, 3 bytes). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function entryLength(e: Entry): number {
+  if (!ENTRY_TYPES.includes(e.type)) throw new CodecError(`unknown entry type ${String(e.type)}`);
+  return (
+    varintLength(e.term, 'entry.term') +
+    varintLength(e.index, 'entry.index') +
+    1 +
+    varintLength(e.data.byteLength, 'entry.data.length') +
+    e.data.byteLength
+  );
+}
+
+function snapshotLength(s: Snapshot): number {
+  return (
+    varintLength(s.metadata.index, 'snapshot.index') +
+    varintLength(s.metadata.term, 'snapshot.term') +
+    varintLength(s.data.byteLength, 'snapshot.data.length') +
+    s.data.byteLength
+  );
+}
+
+function hardStateLength(hs: HardState): number {
+  return varintLength(hs.term, 'hardState.term') + varintLength(hs.vote, 'hardState.vote') + varintLength(hs.commit, 'hardState.commit');
+}
+
+/** Encoded size of `m`'s body in bytes; also validates every field, throwing CodecError. */
+export function encodedLength(m: Message): number {
+  if (!TYPE_CODE.has(m.type)) throw new CodecError(`unknown message type ${String(m.type)}`);
+  let n = 3;
+  n += varintLength(m.group, 'group');
+  n += varintLength(m.to, 'to');
+  n += varintLength(m.from, 'from');
+  n += varintLength(m.term, 'term');
+  n += varintLength(m.logTerm, 'logTerm');
+  n += varintLength(m.index, 'index');
+  n += varintLength(m.commit, 'commit');
+  n += varintLength(m.rejectHint, 'rejectHint');
+  n += varintLength(m.entries.length, 'entries.length');
+  for (const e of m.entries) n += entryLength(e);
+  if (m.snapshot !== undefined) n += snapshotLength(m.snapshot);
+  if (m.context !== undefined) {
+    const len = utf8Length(m.context);
+    n += varintLength(len, 'context.length') + len;
+  }
+  return n;
+}
+
+// ---- writing: sizes are computed (and validated) first, so writers never grow or check ----
+
+class Writer {
+  constructor(
+    readonly buf: Uint8Array,
+    public pos: number,
+  ) {}
+  u8(v: number): void {
+    this.buf[this.pos++] = v;
+  }
+  uv(v: number): void {
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
     }
-    return v;
+    this.buf[this.pos++] = v;
   }
-
-  bytes(): Uint8Array {
-    const n = this.varint();
-    if (this.#pos + n > this.buf.length) throw ErrCorrupt;
-    const b = this.buf.slice(this.#pos, this.#pos + n);
-    this.#pos += n;
-    return b;
+  bytes(b: Uint8Array): void {
+    this.uv(b.byteLength);
+    this.buf.set(b, this.pos);
+    this.pos += b.byteLength;
   }
-
-  done(): void {
-    if (this.#pos !== this.buf.length) throw ErrCorrupt;
+  utf8(s: string, len: number): void {
+    this.uv(len);
+    this.pos += utf8Encoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + len)).written;
   }
 }
 
 function writeEntry(w: Writer, e: Entry): void {
-  w.varint(e.term);
-  w.varint(e.index);
+  w.uv(e.term);
+  w.uv(e.index);
   w.u8(ENTRY_TYPES.indexOf(e.type));
   w.bytes(e.data);
 }
 
-function readEntry(r: Reader): Entry {
-  const term = r.varint();
-  const index = r.varint();
-  const type = ENTRY_TYPES[r.u8()];
-  if (type === undefined) throw ErrCorrupt;
-  return { term, index, type, data: r.bytes() };
-}
-
 function writeSnapshot(w: Writer, s: Snapshot): void {
-  w.varint(s.metadata.index);
-  w.varint(s.metadata.term);
+  w.uv(s.metadata.index);
+  w.uv(s.metadata.term);
   w.bytes(s.data);
 }
 
-function readSnapshot(r: Reader): Snapshot {
-  const index = r.varint();
-  const term = r.varint();
-  return { metadata: { index, term }, data: r.bytes() };
-}
-
-export function encodeMessage(m: Message): Uint8Array {
-  const w = new Writer();
-  w.u8(1);
-  w.u8(MESSAGE_TYPES.indexOf(m.type));
-  for (const v of [m.group, m.to, m.from, m.term, m.logTerm, m.index, m.commit, m.rejectHint]) w.varint(v);
-  w.u8((m.reject ? 1 : 0) | (m.snapshot ? 2 : 0) | (m.context !== undefined ? 4 : 0));
-  w.varint(m.entries.length);
+/**
+ * The body of `m`. `headroom` bytes are left (zeroed) before it, so a transport can put its frame
+ * header in the same buffer and send one write without copying the body. Throws CodecError for a
+ * field out of range.
+ */
+export function encodeMessage(m: Message, headroom = 0): Uint8Array {
+  const w = new Writer(new Uint8Array(headroom + encodedLength(m)), headroom);
+  w.u8(MESSAGE_VERSION);
+  w.u8(TYPE_CODE.get(m.type)!);
+  w.u8((m.reject ? FLAG_REJECT : 0) | (m.snapshot !== undefined ? FLAG_SNAPSHOT : 0) | (m.context !== undefined ? FLAG_CONTEXT : 0));
+  w.uv(m.group);
+  w.uv(m.to);
+  w.uv(m.from);
+  w.uv(m.term);
+  w.uv(m.logTerm);
+  w.uv(m.index);
+  w.uv(m.commit);
+  w.uv(m.rejectHint);
+  w.uv(m.entries.length);
   for (const e of m.entries) writeEntry(w, e);
-  if (m.snapshot) writeSnapshot(w, m.snapshot);
-  if (m.context !== undefined) w.bytes(new TextEncoder().encode(m.context));
-  return w.finish();
-}
-
-/** Decodes a message; throws ErrCorrupt on malformed input. */
-export function decodeMessage(buf: Uint8Array): Message {
-  const r = new Reader(buf);
-  if (r.u8() !== 1) throw ErrCorrupt;
-  const type = MESSAGE_TYPES[r.u8()];
-  if (type === undefined) throw ErrCorrupt;
-  const [group, to, from, term, logTerm, index, commit, rejectHint] = Array.from({ length: 8 }, () => r.varint()) as [
-    number, number, number, number, number, number, number, number,
-  ];
-  const flags = r.u8();
-  const n = r.varint();
-  if (n > buf.length) throw ErrCorrupt;
-  const entries: Entry[] = [];
-  for (let i = 0; i < n; i++) entries.push(readEntry(r));
-  const snapshot = flags & 2 ? readSnapshot(r) : undefined;
-  const context = flags & 4 ? new TextDecoder().decode(r.bytes()) : undefined;
-  r.done();
-  return {
-    type, group, to, from, term, logTerm, index, commit, rejectHint,
-    reject: (flags & 1) !== 0,
-    entries,
-    ...(snapshot ? { snapshot } : {}),
-    ...(context !== undefined ? { context } : {}),
-  };
+  if (m.snapshot !== undefined) writeSnapshot(w, m.snapshot);
+  if (m.context !== undefined) w.utf8(m.context, utf8Length(m.context));
+  return w.buf;
 }
 
 export function encodeEntry(e: Entry): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(new Uint8Array(entryLength(e)), 0);
   writeEntry(w, e);
-  return w.finish();
+  return w.buf;
 }
 
+export function encodeSnapshot(s: Snapshot): Uint8Array {
+  const w = new Writer(new Uint8Array(snapshotLength(s)), 0);
+  writeSnapshot(w, s);
+  return w.buf;
+}
+
+export function encodeHardState(hs: HardState): Uint8Array {
+  const w = new Writer(new Uint8Array(hardStateLength(hs)), 0);
+  w.uv(hs.term);
+  w.uv(hs.vote);
+  w.uv(hs.commit);
+  return w.buf;
+}
+
+// ---- reading ----
+
+class Reader {
+  pos = 0;
+  constructor(
+    readonly buf: Uint8Array,
+    readonly what: string,
+  ) {}
+  need(n: number, field: string): void {
+    if (this.pos + n > this.buf.byteLength) {
+      throw new CodecError(`truncated ${this.what}: ${field} needs ${n} bytes at offset ${this.pos} of ${this.buf.byteLength}`);
+    }
+  }
+  u8(field: string): number {
+    this.need(1, field);
+    return this.buf[this.pos++]!;
+  }
+  uv(field: string): number {
+    let v = 0;
+    let scale = 1;
+    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+      const b = this.u8(field);
+      v += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) {
+        if (!Number.isSafeInteger(v)) throw new CodecError(`${field} exceeds 2^53 - 1`);
+        return v;
+      }
+      scale *= 0x80;
+    }
+    throw new CodecError(`${field}: varint longer than ${MAX_VARINT_BYTES} bytes`);
+  }
+  /** A copy, so that the result does not alias the input. */
+  bytes(field: string): Uint8Array {
+    const n = this.uv(`${field} length`);
+    this.need(n, field);
+    // slice() of a Buffer would return a view; copy into a plain Uint8Array whatever the input is.
+    const out = new Uint8Array(n);
+    out.set(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return out;
+  }
+  done(): void {
+    const left = this.buf.byteLength - this.pos;
+    if (left !== 0) throw new CodecError(`${left} trailing bytes after the ${this.what}`);
+  }
+}
+
+function readEntry(r: Reader): Entry {
+  const term = r.uv('entry.term');
+  const index = r.uv('entry.index');
+  const kind = r.u8('entry.type');
+  const type = ENTRY_TYPES[kind];
+  if (type === undefined) throw new CodecError(`unknown entry type code ${kind}`);
+  return { term, index, type, data: r.bytes('entry.data') };
+}
+
+function readSnapshot(r: Reader): Snapshot {
+  const index = r.uv('snapshot.index');
+  const term = r.uv('snapshot.term');
+  return { metadata: { index, term }, data: r.bytes('snapshot.data') };
+}
+
+/** Decodes one body. Throws CodecError on anything malformed. */
+export function decodeMessage(body: Uint8Array): Message {
+  const r = new Reader(body, 'message');
+  const ver = r.u8('version');
+  if (ver !== MESSAGE_VERSION) throw new CodecError(`unsupported message version ${ver} (this build reads ${MESSAGE_VERSION})`);
+  const code = r.u8('type');
+  const type = MESSAGE_TYPES[code];
+  if (type === undefined) throw new CodecError(`unknown message type code ${code}`);
+  const flags = r.u8('flags');
+  if ((flags & ~KNOWN_FLAGS) !== 0) throw new CodecError(`unknown flags 0x${flags.toString(16)}`);
+  const group = r.uv('group');
+  const to = r.uv('to');
+  const from = r.uv('from');
+  const term = r.uv('term');
+  const logTerm = r.uv('logTerm');
+  const index = r.uv('index');
+  const commit = r.uv('commit');
+  const rejectHint = r.uv('rejectHint');
+  const count = r.uv('entryCount');
+  // Refuse counts the body cannot hold before allocating for them.
+  if (count * MIN_ENTRY_BYTES > body.byteLength - r.pos) throw new CodecError(`entryCount ${count} exceeds the body`);
+  const entries: Entry[] = new Array<Entry>(count);
+  for (let i = 0; i < count; i++) entries[i] = readEntry(r);
+  const snapshot = flags & FLAG_SNAPSHOT ? readSnapshot(r) : undefined;
+  let context: string | undefined;
+  if (flags & FLAG_CONTEXT) {
+    const bytes = r.bytes('context');
+    try {
+      context = utf8Decoder.decode(bytes);
+    } catch {
+      throw new CodecError('context is not valid UTF-8');
+    }
+  }
+  r.done();
+  const m: {
+    -readonly [K in keyof Message]: Message[K];
+  } = { type, group, to, from, term, logTerm, index, entries, commit, reject: (flags & FLAG_REJECT) !== 0, rejectHint };
+  if (snapshot !== undefined) m.snapshot = snapshot;
+  if (context !== undefined) m.context = context;
+  return m;
+}
+
+/** An entry as stored, index included. Throws CodecError on malformed input. */
 export function decodeEntry(buf: Uint8Array): Entry {
-  const r = new Reader(buf);
+  const r = new Reader(buf, 'entry');
   const e = readEntry(r);
   r.done();
   return e;
 }
 
-export function encodeHardState(hs: HardState): Uint8Array {
-  const w = new Writer();
-  w.varint(hs.term);
-  w.varint(hs.vote);
-  w.varint(hs.commit);
-  return w.finish();
-}
-
-export function decodeHardState(buf: Uint8Array): HardState {
-  const r = new Reader(buf);
-  const hs = { term: r.varint(), vote: r.varint(), commit: r.varint() };
-  r.done();
-  return hs;
-}
-
-export function encodeSnapshot(s: Snapshot): Uint8Array {
-  const w = new Writer();
-  writeSnapshot(w, s);
-  return w.finish();
-}
-
 export function decodeSnapshot(buf: Uint8Array): Snapshot {
-  const r = new Reader(buf);
+  const r = new Reader(buf, 'snapshot');
   const s = readSnapshot(r);
   r.done();
   return s;
+}
+
+export function decodeHardState(buf: Uint8Array): HardState {
+  const r = new Reader(buf, 'hard state');
+  const hs = { term: r.uv('hardState.term'), vote: r.uv('hardState.vote'), commit: r.uv('hardState.commit') };
+  r.done();
+  return hs;
 }

@@ -11,8 +11,9 @@
  * - `Config` (raft.ts): ids, timeouts, flow control, pre-vote, check-quorum, the PRNG.
  * - Types (types.ts): Entry, HardState, Snapshot, Message, ReadState, SoftState.
  * - `SeededRandom` (random.ts): a replayable PRNG for `Config.randomInt` and simulations.
- * - `encodeMessage`/`decodeMessage`, `encodeEntry`/`decodeEntry`, `encodeHardState`/`decodeHardState`,
- *   `encodeSnapshot`/`decodeSnapshot` (codec.ts): binary formats for transports and engines.
+ * - `encodeMessage`/`decodeMessage`/`encodedLength`, `encodeEntry`/`decodeEntry`,
+ *   `encodeHardState`/`decodeHardState`, `encodeSnapshot`/`decodeSnapshot`, `CodecError` (codec.ts):
+ *   every binary format of raft data, for transports (which add their own framing) and engines.
  */
 export type { Config, ProposeResult, ReadIndexResult } from './raft.ts';
 export { RawNode, isEarlySendable, type Ready, type Status } from './raw-node.ts';
@@ -28,7 +29,9 @@ export {
 export type { ProgressState } from './progress.ts';
 export { SeededRandom } from './random.ts';
 export {
-  ErrCorrupt,
+  CodecError,
+  MESSAGE_TYPES,
+  MESSAGE_VERSION,
   decodeEntry,
   decodeHardState,
   decodeMessage,
@@ -37,6 +40,7 @@ export {
   encodeHardState,
   encodeMessage,
   encodeSnapshot,
+  encodedLength,
 } from './codec.ts';
 export {
   EMPTY_HARD_STATE,

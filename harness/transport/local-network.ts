@@ -1,5 +1,4 @@
-import type { Message, NodeId } from '../../raft/index.ts';
-import { encodedLength } from './codec.ts';
+import { encodedLength, type Message, type NodeId } from '../../raft/index.ts';
 import type { Deliver, Transport } from './transport.ts';
 
 export interface LocalNetworkOptions {

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import type { Message, NodeId } from '../../raft/index.ts';
-import { CODEC_VERSION, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeMessage, encodeFrame } from './codec.ts';
+import { decodeMessage, type Message, type NodeId } from '../../raft/index.ts';
+import { CODEC_VERSION, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, encodeFrame } from './codec.ts';
 import type { Deliver, Transport } from './transport.ts';
 
 export interface PeerAddress {

@@ -2,10 +2,12 @@
  * A synchronous test network of RawNodes over MemoryStorage: every Ready is persisted, sent and
  * applied at once, and messages are delivered in order unless a filter drops them.
  */
+import assert from 'node:assert/strict';
 import {
   MemoryStorage,
   RawNode,
   SeededRandom,
+  message,
   type Config,
   type Entry,
   type Message,
@@ -194,4 +196,74 @@ export class Cluster {
   logOf(id: NodeId): readonly Entry[] {
     return this.get(id).node.logEntries();
   }
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), so payload mix-ups cannot compare equal. */
+export function bytes(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = x & 0xff;
+  }
+  return b;
+}
+
+/** deepEqual without printing megabytes on failure: payloads are compared by content first. */
+export function assertSameMessage(actual: Message, expected: Message, label: string = expected.type): void {
+  const payloads = (m: Message) => [...m.entries.map((e) => e.data), ...(m.snapshot ? [m.snapshot.data] : [])];
+  const a = payloads(actual);
+  const e = payloads(expected);
+  assert.equal(a.length, e.length, label);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(Buffer.from(a[i]!.buffer, a[i]!.byteOffset, a[i]!.byteLength).equals(e[i]!), `${label}: payload ${i} differs`);
+    assert.equal(Object.getPrototypeOf(a[i]), Uint8Array.prototype, `${label}: payload ${i} is a plain Uint8Array`);
+  }
+  const strip = (m: Message) => ({
+    ...m,
+    entries: m.entries.map((x) => ({ ...x, data: x.data.byteLength })),
+    ...(m.snapshot ? { snapshot: { ...m.snapshot, data: m.snapshot.data.byteLength } } : {}),
+  });
+  assert.deepEqual(strip(actual), strip(expected), label);
+}
+
+function sampleEntry(index: number, size: number, type: Entry['type'] = 'normal'): Entry {
+  return { term: 3, index, type, data: type === 'noop' ? new Uint8Array(0) : bytes(size, index) };
+}
+
+/** One message of every type, with the fields each type really uses, plus edge values. */
+export function sampleMessages(): Message[] {
+  const base = { group: 7, to: 2, from: 1, term: 5 };
+  return [
+    message({ ...base, type: 'MsgApp', logTerm: 4, index: 10, commit: 9, entries: [sampleEntry(11, 0, 'noop'), sampleEntry(12, 1024), sampleEntry(13, 1)] }),
+    message({ ...base, type: 'MsgApp', logTerm: 4, index: 10, commit: 9 }),
+    message({ ...base, type: 'MsgAppResp', index: 13 }),
+    message({ ...base, type: 'MsgAppResp', index: 10, reject: true, rejectHint: 8, logTerm: 2 }),
+    message({ ...base, type: 'MsgVote', logTerm: 4, index: 13 }),
+    message({ ...base, type: 'MsgVoteResp', reject: true }),
+    message({ ...base, type: 'MsgPreVote', term: 6, logTerm: 4, index: 13 }),
+    message({ ...base, type: 'MsgPreVoteResp', term: 6 }),
+    message({ ...base, type: 'MsgHeartbeat', commit: 12, context: 'round-42' }),
+    message({ ...base, type: 'MsgHeartbeatResp', context: 'round-42' }),
+    message({ ...base, type: 'MsgHeartbeatResp', context: '' }),
+    message({ ...base, type: 'MsgSnap', snapshot: { metadata: { index: 100, term: 4 }, data: bytes(4096, 9) } }),
+    message({ ...base, type: 'MsgReadIndex', term: 0, context: 'read é ✓ 🚀' }),
+    message({ ...base, type: 'MsgReadIndexResp', index: 99, context: 'read é ✓ 🚀' }),
+    message({ ...base, type: 'MsgProp', term: 0, entries: [sampleEntry(0, 300)] }),
+    // Edge values: the largest safe integers, group 0 and varint boundaries.
+    message({
+      type: 'MsgApp',
+      group: Number.MAX_SAFE_INTEGER,
+      to: 127,
+      from: 128,
+      term: 2 ** 32,
+      logTerm: 2 ** 32 - 1,
+      index: Number.MAX_SAFE_INTEGER,
+      commit: 16383,
+      rejectHint: 16384,
+      entries: [{ term: Number.MAX_SAFE_INTEGER, index: 2 ** 40, type: 'normal', data: bytes(200, 1) }],
+    }),
+  ];
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { SeededRandom, message, type Message, type NodeId } from '../../raft/index.ts';
-import { encodedLength } from '../../harness/transport/codec.ts';
+import { SeededRandom, encodedLength, message, type Message, type NodeId } from '../../raft/index.ts';
 import { LocalNetwork, type LocalNetworkOptions } from '../../harness/transport/local-network.ts';
 import type { Transport } from '../../harness/transport/transport.ts';
 
