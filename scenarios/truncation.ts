@@ -12,7 +12,7 @@ const KEY_PREFIX = Buffer.from('user/');
  */
 export const TRUNCATION_POLICIES: Readonly<Record<string, TruncationPolicy | null>> = {
   tight: { keep: 10, every: 50 },
-  loose: { keep: 500, every: 2000 },
+  loose: { keep: 200, every: 1000 },
   none: null,
   /** For smoke runs and tests: truncates within a couple of dozen ops. */
   eager: { keep: 1, every: 2 },
