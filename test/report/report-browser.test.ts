@@ -113,13 +113,15 @@ async function open(browser: Browser, file: string, screenshot: string | null) {
 
 test('bench writes a report; report renders hostile names as text; the page loads nothing and draws every chart in Chromium', {
   skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install chromium)`,
-  timeout: 120_000,
+  timeout: 180_000,
 }, async () => {
   const { dir, cleanup } = await tmpDir('report-');
   let browser: Browser | null = null;
   try {
     const runDir = path.join(dir, 'run');
-    const b = cli('bench', '--suite', 'smoke', '--count', '2', '--quiet', '--out', runDir, '--dir', path.join(dir, 'data'));
+    // Two families keep the test fast and still cover sizes, orders, clients and timelines; every family
+    // renders through the same generic builders.
+    const b = cli('bench', '--suite', 'smoke', '--scenario', 'BatchCommit,ReplicaWrite', '--count', '2', '--quiet', '--out', runDir, '--dir', path.join(dir, 'data'));
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stdout, new RegExp(`^report:  ${runDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/report\\.html$`, 'm'));
     assert.ok(existsSync(path.join(runDir, 'report.html')));
@@ -180,9 +182,10 @@ test('bench writes a report; report renders hostile names as text; the page load
       const svgText = facts.figures.map((f) => f.svgText).join('\n');
       assert.ok(svgText.includes(SCRIPT), 'SVG legend shows the <script> layout as text');
       assert.ok(svgText.includes('<img src=x'), 'SVG headers show the <img> value as text');
-      for (const family of ['BatchCommit', SCRIPT]) {
+      for (const family of ['BatchCommit', 'ReplicaWrite', SCRIPT]) {
         assert.ok(facts.figures.some((f) => f.id.startsWith('chart-delta-') && facts.text.includes(`${family}: time/op of each layout vs shared`)), family);
       }
+      assert.ok(facts.figures.some((f) => f.id === 'chart-throughput-clients-ReplicaWrite'), 'throughput vs clients');
       if (sections.includes('comparison')) assert.ok(facts.figures.some((f) => f.id.startsWith('chart-run-delta-')), 'comparison delta bars');
     }
   } finally {
