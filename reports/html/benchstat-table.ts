@@ -37,7 +37,7 @@ function table(c: Comparison, t: ComparisonTable, opts: BenchstatTableOptions): 
       const label = i === 0 ? baseHead : col;
       return i === 0
         ? html`<th class="num">${label} ${t.metric}</th>`
-        : html`<th class="num">${label} ${t.metric}</th><th class="num">vs ${baseHead}</th>`;
+        : html`<th class="num">${label} ${t.metric}</th><th class="num">${c.columnKey === null ? 'delta' : `vs ${baseHead}`}</th>`;
     }),
   ];
   const rows = t.rows.map((row) => rowHtml(c, t, row));
