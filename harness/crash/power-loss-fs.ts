@@ -33,6 +33,8 @@ export interface PowerLossFsStats {
 export class PowerLossFs implements WalFs {
   readonly #inodes = new Map<string, Inode>();
   readonly #running = new Set<Promise<unknown>>();
+  /** Open handles: a power loss ends them (closed after the rollback). */
+  readonly #open = new Set<FileHandle>();
   #off = false;
   readonly stats: PowerLossFsStats = { filesRolledBack: 0, bytesDiscarded: 0 };
 
@@ -61,6 +63,8 @@ export class PowerLossFs implements WalFs {
       this.stats.filesRolledBack++;
       inode.undo = [];
     }
+    for (const fh of this.#open) await fh.close().catch(() => {});
+    this.#open.clear();
   }
 
   async mkdirp(dir: string): Promise<void> {
@@ -72,6 +76,7 @@ export class PowerLossFs implements WalFs {
     const fh = await this.#io(() => open(abs, opts.create ? constants.O_RDWR | constants.O_CREAT : constants.O_RDWR, 0o644));
     let inode = this.#inodes.get(abs);
     if (!inode) this.#inodes.set(abs, (inode = { path: abs, removed: false, undo: [] }));
+    this.#open.add(fh);
     return this.#handle(fh, inode);
   }
 
@@ -153,7 +158,10 @@ export class PowerLossFs implements WalFs {
           inode.undo.push({ pos: size, prev, sizeBefore: st.size });
           await fh.truncate(size);
         }),
-      close: () => fh.close(),
+      close: async () => {
+        this.#open.delete(fh);
+        await fh.close();
+      },
     };
   }
 
