@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, type CliResult } from '../helpers/cli.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import type { ResultsFile } from '../../harness/results/schema.ts';
+
+const isRoot = process.getuid?.() === 0;
+
+/** Mounts a tmpfs of `size` at `dir` (root only); returns the unmount, or null when mounting is not allowed here. */
+function mountTmpfs(dir: string, size: string): (() => void) | null {
+  if (!isRoot) return null;
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+}
+
+/** Exit 2, exactly one line on stderr matching `re`, no stack trace. */
+function oneLineExit2(r: CliResult, re: RegExp): void {
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, re);
+  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
+}
+
+test('ENOSPC on the data dir (a real 3 MiB tmpfs): one line, exit 2, valid partial results marked incomplete', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
+  const { dir, cleanup } = await tmpDir('enospc-');
+  const data = path.join(dir, 'full');
+  const unmount = mountTmpfs(data, '3m');
+  if (!unmount) {
+    t.skip('mount -t tmpfs is not allowed here');
+    await cleanup();
+    return;
+  }
+  try {
+    const out = path.join(dir, 'out');
+    // The 1 KiB runs fit in 3 MiB (each run's directory is removed after it); the first 1 MiB run does not.
+    const r = runCli(['bench', '--suite', 'smoke', '--scenario', 'BatchCommit', '--layout', 'shared', '--sizes', '1k,1m', '--count', '3', '--ops', '24', '--out', out, '--dir', data, '--no-calibrate', '--no-report', '--quiet']);
+    oneLineExit2(r, /^raftbench: bench stopped: ENOSPC: .*[Nn]o space left on device.*; finished runs kept in .*\(marked incomplete\)$/);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ResultsFile;
+    assert.equal(results.complete, false);
+    assert.match(results.incompleteReason ?? '', /[Nn]o space left on device/);
+    const runs = results.benchmarks.reduce((n, b) => n + b.runs.length, 0);
+    assert.equal(runs, 2 * 3, 'the 1 KiB runs that finished are kept');
+    assert.ok(results.benchmarks.every((b) => b.bytesPerOp < 1 << 20 || b.runs.length === 0));
+    const text = readFileSync(path.join(out, 'bench.txt'), 'utf8');
+    assert.equal(text.split('\n').filter((l) => l.startsWith('Benchmark')).length, runs);
+    assert.ok(!existsSync(path.join(data, '.raftbench.lock')), 'lock released');
+    // The results still feed the other commands.
+    assert.equal(runCli(['compare', out, out]).code, 0);
+  } finally {
+    unmount();
+    await cleanup();
+  }
+});
+
+test('a read-only data dir (tmpfs remounted ro): one line, exit 2', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
+  const { dir, cleanup } = await tmpDir('erofs-');
+  const data = path.join(dir, 'ro');
+  const unmount = mountTmpfs(data, '1m');
+  if (!unmount) {
+    t.skip('mount -t tmpfs is not allowed here');
+    await cleanup();
+    return;
+  }
+  try {
+    execFileSync('mount', ['-o', 'remount,ro', data], { stdio: 'ignore' });
+    const r = runCli(['bench', '--suite', 'smoke', '--scenario', 'BatchCommit', '--layout', 'shared', '--sizes', '1k', '--out', path.join(dir, 'out'), '--dir', data, '--no-calibrate', '--no-report', '--quiet']);
+    oneLineExit2(r, /EROFS.*read-only file system/);
+    const c = runCli(['calibrate', '--dir', data, '--sizes', '1k', '--ops', '5']);
+    oneLineExit2(c, /EROFS|read-only/);
+  } finally {
+    unmount();
+    await cleanup();
+  }
+});
+
+test('a file where the data dir should be (EEXIST / ENOTDIR): one line naming the path, exit 2, for bench, calibrate and crash-check', async () => {
+  const { dir, cleanup } = await tmpDir('enotdir-');
+  try {
+    const file = path.join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const d of [file, path.join(file, 'sub')]) {
+      const b = runCli(['bench', '--suite', 'smoke', '--layout', 'memory', '--sizes', '1k', '--out', path.join(dir, 'out'), '--dir', d, '--no-calibrate', '--no-report', '--quiet']);
+      oneLineExit2(b, new RegExp(`--dir ${d.replace(/[/.]/g, '\\$&')}: (EEXIST|ENOTDIR)`));
+      oneLineExit2(runCli(['calibrate', '--dir', d, '--sizes', '1k']), /cannot create --dir .*(EEXIST|ENOTDIR)/);
+      oneLineExit2(runCli(['crash-check', '--layout', 'shared', '--kills', '1', '--dir', d]), /--dir .*(EEXIST|ENOTDIR)/);
+    }
+    assert.ok(!existsSync(path.join(dir, 'out', 'results.json')), 'no results for a run that never started');
+  } finally {
+    await cleanup();
+  }
+});
