@@ -91,6 +91,10 @@ function parseResults(text: string, file: string): ResultsFile {
       if (typeof rr !== 'object' || rr === null || typeof rr['nsPerOp'] !== 'number' || typeof rr['latency'] !== 'object') {
         throw new UsageError(`${file}: malformed run in benchmark ${bb['name']} (needs "nsPerOp" and "latency")`);
       }
+      // What the statistics read: a null latency or a missing number would end in a TypeError or NaN samples.
+      const lat = rr['latency'] as Record<string, unknown> | null;
+      const missing = ['ops', 'syncsPerOp'].filter((k) => typeof rr[k] !== 'number').concat(['p50', 'p99', 'p999'].filter((k) => typeof lat?.[k] !== 'number').map((k) => `latency.${k}`));
+      if (missing.length > 0) throw new UsageError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
     }
   }
   return v as ResultsFile;
