@@ -12,11 +12,17 @@ export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, text);
+    // writeSync may write less than asked (a full disk takes what fits and says nothing): loop, so that
+    // the next call raises ENOSPC instead of a truncated file replacing a whole one.
+    const bytes = Buffer.from(text);
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
   }
+  closeSync(fd);
   try {
     renameSync(tmp, file);
   } catch (err) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
@@ -95,6 +95,31 @@ test('a file where the data dir should be (EEXIST / ENOTDIR): one line naming th
     }
     assert.ok(!existsSync(path.join(dir, 'out', 'results.json')), 'no results for a run that never started');
   } finally {
+    await cleanup();
+  }
+});
+
+test('ENOSPC on the results dir (a 128 KiB tmpfs): one line, exit 2, and results.json stays a whole, valid file (no short write, no temp file)', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
+  const { dir, cleanup } = await tmpDir('outfull-');
+  const outRoot = path.join(dir, 'small');
+  const unmount = mountTmpfs(outRoot, '128k');
+  if (!unmount) {
+    t.skip('mount -t tmpfs is not allowed here');
+    await cleanup();
+    return;
+  }
+  try {
+    const out = path.join(outRoot, 'out');
+    // 300 memory runs: results.json outgrows 128 KiB part way.
+    const r = runCli(['bench', '--suite', 'smoke', '--scenario', 'BatchCommit', '--layout', 'memory', '--sizes', '1k', '--count', '300', '--ops', '8', '--out', out, '--dir', path.join(dir, 'data'), '--no-calibrate', '--no-report', '--quiet']);
+    oneLineExit2(r, /^raftbench: bench stopped: ENOSPC: .*no space left on device/);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ResultsFile;
+    assert.equal(results.complete, false);
+    const runs = results.benchmarks.reduce((n, b) => n + b.runs.length, 0);
+    assert.ok(runs > 0 && runs < 600, `${runs} runs kept`);
+    assert.deepEqual(readdirSync(out).filter((n) => n.includes('.tmp')), []);
+  } finally {
+    unmount();
     await cleanup();
   }
 });
