@@ -25,5 +25,11 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
       });
     });
   }
-  return { label, records, warnings: [] };
+  // What the run itself warns about (non-durable directory, incomplete run, busy machine) travels with
+  // its numbers into every comparison.
+  const warnings = results.warnings.map((w) => `${label}: ${w}`);
+  if (!results.complete && !results.warnings.some((w) => w.startsWith('incomplete run'))) {
+    warnings.push(`${label}: incomplete run (${results.incompleteReason ?? 'did not finish'})`);
+  }
+  return { label, records, warnings };
 }

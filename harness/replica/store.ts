@@ -65,6 +65,8 @@ export interface StoreStats {
   truncationSyncNs: number;
   snapshotsSent: number;
   snapshotsInstalled: number;
+  /** ReadIndex rounds requested (each serves every read that waited for it). */
+  readRounds: number;
 }
 
 interface Pending {
@@ -86,6 +88,9 @@ interface Group {
   readonly pending: Map<number, Pending>;
   readonly reads: Map<string, { resolve: (index: number) => void; reject: (e: Error) => void }>;
   readonly waitingReads: Array<{ index: number; resolve: () => void }>;
+  /** Reads waiting for the next ReadIndex round, and whether a round is in flight. */
+  readonly nextRound: Array<{ resolve: (index: number) => void; reject: (e: Error) => void }>;
+  roundInFlight: boolean;
   lead: NodeId;
 }
 
@@ -104,7 +109,7 @@ export class Store {
   readonly layout: Layout;
   readonly stats: StoreStats = {
     readies: 0, logSyncs: 0, entriesPersisted: 0, entriesApplied: 0, truncations: 0,
-    truncationSyncs: 0, truncationSyncNs: 0, snapshotsSent: 0, snapshotsInstalled: 0,
+    truncationSyncs: 0, truncationSyncNs: 0, snapshotsSent: 0, snapshotsInstalled: 0, readRounds: 0,
   };
   readonly #opts: StoreOptions;
   readonly #groups = new Map<GroupId, Group>();
@@ -143,7 +148,7 @@ export class Store {
       });
       s.#groups.set(gid, {
         id: gid, node, storage: rec.storage, applied: rec.applied, lastPersisted: rec.lastIndex,
-        durableApplied: rec.applied.applied, queue: [], pending: new Map(), reads: new Map(), waitingReads: [], lead: 0,
+        durableApplied: rec.applied.applied, queue: [], pending: new Map(), reads: new Map(), waitingReads: [], nextRound: [], roundInFlight: false, lead: 0,
       });
     }
     s.#loop = s.#run();
@@ -203,22 +208,55 @@ export class Store {
   }
 
   /**
-   * Linearizable read (ReadIndex): asks the leader for its commit index with one heartbeat round
-   * (shared by every read waiting for the same round), waits until this node applied that far, then
-   * reads locally. No log write, no fsync.
+   * Linearizable read (ReadIndex): waits for a read index from the leader (one heartbeat round, no log
+   * write, no fsync), until this node applied that far, then reads locally. Reads share rounds as etcd's
+   * server does: every read that arrives while a round is in flight joins the next round, so a round
+   * serves all reads waiting for it however many readers there are.
    */
   async get(group: GroupId, key: Uint8Array): Promise<Uint8Array | undefined> {
     this.#checkOpen();
     const g = this.#group(group);
-    const ctx = `${this.id}:${++this.#readSeq}`;
     const index = await new Promise<number>((resolve, reject) => {
-      const r = g.node.readIndex(ctx);
-      if (!r.ok) return reject(new NotLeaderError(group, g.lead));
-      g.reads.set(ctx, { resolve, reject });
-      this.#kick();
+      g.nextRound.push({ resolve, reject });
+      if (!g.roundInFlight) this.#startReadRound(g);
     });
     if (g.applied.applied < index) await new Promise<void>((resolve) => g.waitingReads.push({ index, resolve }));
     return this.layout.state.get(kvKey(group, key));
+  }
+
+  /** Sends one ReadIndex request for every read waiting for a round. */
+  #startReadRound(g: Group): void {
+    const batch = g.nextRound.splice(0);
+    if (batch.length === 0) return;
+    const ctx = `${this.id}:${++this.#readSeq}`;
+    const r = g.node.readIndex(ctx);
+    if (!r.ok) {
+      for (const w of batch) w.reject(new NotLeaderError(g.id, g.lead));
+      return;
+    }
+    g.roundInFlight = true;
+    this.stats.readRounds++;
+    // The core drops a round when leadership moves; time it out so its readers can retry.
+    const timeoutMs = 2 * (this.#opts.electionTick ?? 10) * (this.#opts.tickMs ?? 10);
+    const timer = setTimeout(() => g.reads.get(ctx)?.reject(new ProposalDroppedError(`group ${g.id}: read index round timed out`)), timeoutMs);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      g.reads.delete(ctx);
+      g.roundInFlight = false;
+      if (g.nextRound.length > 0 && !this.#closed) this.#startReadRound(g);
+    };
+    g.reads.set(ctx, {
+      resolve: (index) => {
+        done();
+        for (const w of batch) w.resolve(index);
+      },
+      reject: (err) => {
+        done();
+        for (const w of batch) w.reject(err);
+      },
+    });
+    this.#kick();
   }
 
   /** Delivers a message from a peer. */
@@ -481,7 +519,7 @@ export class Store {
   #failPending(g: Group): void {
     for (const p of g.pending.values()) p.reject(new ProposalDroppedError(`group ${g.id}: leadership lost`));
     g.pending.clear();
-    for (const r of g.reads.values()) r.reject(new NotLeaderError(g.id, g.lead));
+    for (const r of [...g.reads.values()]) r.reject(new NotLeaderError(g.id, g.lead));
     g.reads.clear();
   }
 
@@ -490,8 +528,9 @@ export class Store {
       for (const q of g.queue.splice(0)) q.reject(err);
       for (const p of g.pending.values()) p.reject(err);
       g.pending.clear();
-      for (const r of g.reads.values()) r.reject(err);
+      for (const r of [...g.reads.values()]) r.reject(err);
       g.reads.clear();
+      for (const w of g.nextRound.splice(0)) w.reject(err);
     }
   }
 }

@@ -84,3 +84,25 @@ test('3-node cluster on shared: the leader stops, a new one is elected, no ackno
     await cleanup();
   }
 });
+
+test('linearizable reads share ReadIndex rounds: 64 concurrent readers need far fewer rounds than reads, and see every acknowledged write', async () => {
+  const { dir, cleanup } = await tmpDir('cluster-reads-');
+  const network = new LocalNetwork();
+  const cluster = await Cluster.open({ nodes: 3, layout: findLayout('memory'), layoutOptions: { dir, binding: 'rocksdb', budget }, network });
+  try {
+    const leader = await cluster.leader(1);
+    await cluster.put(1, key(1), Buffer.from('v1'));
+    const before = leader.stats.readRounds;
+    const reads = await Promise.all(Array.from({ length: 64 }, () => leader.get(1, key(1))));
+    for (const v of reads) assert.equal(Buffer.from(v!).toString(), 'v1');
+    const rounds = leader.stats.readRounds - before;
+    assert.ok(rounds >= 1 && rounds <= 4, `${rounds} rounds for 64 concurrent reads`);
+    // A read that starts after a write was acknowledged sees it.
+    await cluster.put(1, key(2), Buffer.from('v2'));
+    assert.equal(Buffer.from((await leader.get(1, key(2)))!).toString(), 'v2');
+  } finally {
+    await cluster.close();
+    network.close();
+    await cleanup();
+  }
+});
