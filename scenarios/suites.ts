@@ -30,6 +30,12 @@ const KiB = 1024;
 /** 1 KiB to 1 MiB in powers of 4, as in the RFC. */
 export const RFC_SIZES = [KiB, 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, 1024 * KiB] as const;
 const ORDERS = { order: ['interleaved', 'sequential'] } as const;
+/**
+ * Layouts for the single-group families: every layout except `wal-per-group`, which differs from `wal`
+ * only when there are many groups (MultiRange measures it).
+ */
+const MAIN_LAYOUTS = ['shared', 'dedicated', 'shared-cf', 'wal', 'lmdb', 'memory'] as const;
+
 /** Layouts of the research scenarios (issue 7): the RFC's two, etcd's WAL, one WAL per group, LMDB. */
 const MULTI_RANGE_LAYOUTS = ['shared', 'dedicated', 'wal', 'wal-per-group'] as const;
 const SEPARATE_LAYOUTS = ['dedicated', 'wal', 'lmdb'] as const;
@@ -54,9 +60,9 @@ export const SUITES: readonly Suite[] = [
     maxOps: 24,
     warmupOps: 2,
     entries: [
-      { family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS },
-      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['1', '16'] } },
-      { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['16'] } },
+      { family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS, layouts: MAIN_LAYOUTS },
+      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['1', '16'] }, layouts: MAIN_LAYOUTS },
+      { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['16'] }, layouts: MAIN_LAYOUTS },
       { family: 'MultiRange', sizes: [KiB], axes: { groups: ['1', '100'], clients: ['16'] }, layouts: MULTI_RANGE_LAYOUTS },
       { family: 'Truncation', sizes: [KiB], axes: { trunc: ['eager'], rule: ['sync'], clients: ['1'] }, layouts: TRUNCATION_LAYOUTS },
       { family: 'Truncation', sizes: [KiB], axes: { trunc: ['eager'], rule: ['nosync'], clients: ['1'] }, layouts: SEPARATE_LAYOUTS },
@@ -73,10 +79,10 @@ export const SUITES: readonly Suite[] = [
     maxOps: 5000,
     warmupOps: 10,
     entries: [
-      { family: 'BatchCommit', sizes: [KiB, 16 * KiB, 256 * KiB], axes: ORDERS },
-      { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { clients: ['1'] } },
-      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['16', '64'] } },
-      { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['1', '64'] } },
+      { family: 'BatchCommit', sizes: [KiB, 16 * KiB, 256 * KiB], axes: ORDERS, layouts: MAIN_LAYOUTS },
+      { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { clients: ['1'] }, layouts: MAIN_LAYOUTS },
+      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['16', '64'] }, layouts: MAIN_LAYOUTS },
+      { family: 'ClusterWrite', sizes: [KiB], axes: { nodes: ['3'], clients: ['1', '64'] }, layouts: MAIN_LAYOUTS },
     ],
   },
   {
@@ -88,10 +94,10 @@ export const SUITES: readonly Suite[] = [
     maxOps: 20000,
     warmupOps: 20,
     entries: [
-      { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS },
-      { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1'] } },
-      { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB], axes: { clients: ['16', '64'] } },
-      { family: 'ClusterWrite', sizes: [KiB, 16 * KiB], axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] } },
+      { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS, layouts: MAIN_LAYOUTS },
+      { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1'] }, layouts: MAIN_LAYOUTS },
+      { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB], axes: { clients: ['16', '64'] }, layouts: MAIN_LAYOUTS },
+      { family: 'ClusterWrite', sizes: [KiB, 16 * KiB], axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] }, layouts: MAIN_LAYOUTS },
       ...RESEARCH_ENTRIES,
     ],
   },
@@ -104,9 +110,9 @@ export const SUITES: readonly Suite[] = [
     maxOps: 20000,
     warmupOps: 20,
     entries: [
-      { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS },
-      { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1', '16', '64'] } },
-      { family: 'ClusterWrite', sizes: RFC_SIZES, axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] } },
+      { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS, layouts: MAIN_LAYOUTS },
+      { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1', '16', '64'] }, layouts: MAIN_LAYOUTS },
+      { family: 'ClusterWrite', sizes: RFC_SIZES, axes: { nodes: ['3', '5'], clients: ['1', '16', '64'] }, layouts: MAIN_LAYOUTS },
       { family: 'MultiRange', sizes: [KiB, 16 * KiB], axes: { groups: ['1', '100', '1000'], clients: ['1', '64'] }, layouts: [...MULTI_RANGE_LAYOUTS, 'shared-cf', 'lmdb'] },
       { family: 'Truncation', sizes: [KiB, 16 * KiB], axes: { trunc: ['tight', 'loose', 'none'], rule: ['sync'], clients: ['1', '16'] }, layouts: [...TRUNCATION_LAYOUTS, 'shared-cf'] },
       { family: 'Truncation', sizes: [KiB, 16 * KiB], axes: { trunc: ['tight', 'loose'], rule: ['nosync'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
