@@ -68,8 +68,9 @@ export function decide(baseline: GateInput, current: GateInput, opts: GateOption
     if (!inB || !inC) notes.push(`metric ${unit} is not in the ${!inB && !inC ? 'baseline or the current run' : !inB ? 'baseline' : 'current run'}; not gated`);
   }
   for (const [side, input] of [['baseline', baseline], ['current', current]] as const) {
-    for (const w of input.set.warnings.slice(0, 5)) notes.push(`${side}: skipped ${w}`);
-    if (input.set.warnings.length > 5) notes.push(`${side}: ${input.set.warnings.length - 5} more unreadable lines skipped`);
+    // Reader warnings (skipped lines, `path:line: ...`) and run warnings (`label: busy machine`), capped.
+    for (const w of input.set.warnings.slice(0, 5)) notes.push(w.startsWith(input.label) ? `${side} ${w}` : `${side}: ${w}`);
+    if (input.set.warnings.length > 5) notes.push(`${side}: ${input.set.warnings.length - 5} more warnings`);
     for (const n of input.notes ?? []) notes.push(`${side}: ${n}`);
   }
 

@@ -16,8 +16,11 @@ export async function loadGateInput(path: string): Promise<GateInput> {
 
 export function gateInputFromResults(r: ResultsFile, label: string, extraNotes: readonly string[] = []): GateInput {
   const notes = [...extraNotes];
-  if (r.complete === false) notes.push(`incomplete run (${r.incompleteReason ?? 'unknown reason'}): only its finished runs are gated`);
-  return { label, set: resultsToBenchSet(r, label), fingerprint: fingerprintOf(r), notes };
+  const set = resultsToBenchSet(r, label);
+  if (r.complete === false && !set.warnings.some((w) => w.includes('incomplete run'))) {
+    notes.push(`incomplete run (${r.incompleteReason ?? 'unknown reason'}): only its finished runs are gated`);
+  }
+  return { label, set, fingerprint: fingerprintOf(r), notes };
 }
 
 /** A directory (a results dir) or a file whose first non-blank byte is `{`. Unreadable paths fall through to the reader's errors. */

@@ -16,7 +16,7 @@ export function mergeReplicates(parts: readonly ResultsFile[], runId: string, co
     }
   }
   const incomplete = parts.filter((p) => !p.complete);
-  const warnings = [...new Set(parts.flatMap((p) => p.warnings))];
+  const warnings = mergeWarnings(parts.map((p) => p.warnings));
   const merged: ResultsFile = {
     ...first,
     runId,
@@ -33,4 +33,20 @@ export function mergeReplicates(parts: readonly ResultsFile[], runId: string, co
   if (incomplete.length > 0) merged.incompleteReason = `${incomplete.length} of ${parts.length} replicates incomplete`;
   else delete merged.incompleteReason;
   return merged;
+}
+
+/**
+ * One line per kind of warning: lines that differ only in their numbers (`load average 6.8` vs `6.58`)
+ * are one kind, kept as first seen with how many replicates said it.
+ */
+function mergeWarnings(lists: ReadonlyArray<readonly string[]>): string[] {
+  const kinds = new Map<string, { first: string; count: number }>();
+  for (const list of lists) {
+    for (const key of new Set(list.map((w) => w.replace(/\d+(\.\d+)?/g, '#')))) {
+      const k = kinds.get(key);
+      if (k) k.count++;
+      else kinds.set(key, { first: list.find((w) => w.replace(/\d+(\.\d+)?/g, '#') === key) ?? key, count: 1 });
+    }
+  }
+  return [...kinds.values()].map((k) => (k.count > 1 ? `${k.first} (in ${k.count} of ${lists.length} replicates)` : k.first));
 }
