@@ -3,8 +3,8 @@ import { copyBytes } from '../bytes.ts';
 import { RecordType, decodeBatch, decodeSnapshot, encodeBatch, encodeSnapshot, type DecodedRecord, type StoredOp } from './format.ts';
 import { NodeFs, type WalFs } from './fs.ts';
 import { BadRecordError, SegmentedLog, type LogStats, type RecoveryReport } from './segmented-log.ts';
-import { SortedIndex } from './sorted-index.ts';
-import { validateOp } from './validate-op.ts';
+import { SortedIndex } from '../sorted-index.ts';
+import { validateOp } from '../validate-op.ts';
 
 export interface WalEngineOptions {
   /** The file system (default: the real one). Tests pass `FaultFs`. */

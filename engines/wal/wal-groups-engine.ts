@@ -4,7 +4,7 @@ import { compareBytes } from '../bytes.ts';
 import { NodeFs } from './fs.ts';
 import type { RecoveryReport } from './segmented-log.ts';
 import { WalEngine, type WalEngineOptions } from './wal-engine.ts';
-import { validateOp } from './validate-op.ts';
+import { validateOp } from '../validate-op.ts';
 
 export interface WalGroupsOptions extends WalEngineOptions {
   /**

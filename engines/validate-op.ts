@@ -1,4 +1,4 @@
-import type { BatchOp } from '../engine.ts';
+import type { BatchOp } from './engine.ts';
 
 /** Throws for an op that is not a put/del/delRange over Uint8Arrays, so a bad batch writes nothing. */
 export function validateOp(op: BatchOp): void {

@@ -1,4 +1,4 @@
-import { compareBytes } from '../bytes.ts';
+import { compareBytes } from './bytes.ts';
 
 /**
  * An in-memory ordered map from byte keys (memcmp order) to `T`, on two parallel sorted arrays. Appending
