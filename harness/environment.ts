@@ -31,20 +31,23 @@ export function captureEnvironment(dataDir: string): Environment {
 /** Binding package versions and the library version each one embeds (read from its bundled headers). */
 export function engineVersions(): Record<string, string> {
   const out: Record<string, string> = {};
-  const entries: Array<[string, string | null]> = [
-    ['rocksdb', 'deps/rocksdb/rocksdb/include/rocksdb/version.h'],
-    ['@nxtedition/rocksdb', 'deps/rocksdb/rocksdb/include/rocksdb/version.h'],
-    ['lmdb', null],
+  const ROCKS = { header: 'deps/rocksdb/rocksdb/include/rocksdb/version.h', lib: 'RocksDB', macro: 'ROCKSDB' };
+  const entries: Array<[string, { header: string; lib: string; macro: string }]> = [
+    ['rocksdb', ROCKS],
+    ['@nxtedition/rocksdb', ROCKS],
+    ['lmdb', { header: 'dependencies/lmdb/libraries/liblmdb/lmdb.h', lib: 'LMDB', macro: 'MDB_VERSION' }],
   ];
   for (const [pkg, header] of entries) {
     try {
-      const pj = require.resolve(`${pkg}/package.json`);
+      const pj = packageJsonOf(pkg);
       const version = (JSON.parse(readFileSync(pj, 'utf8')) as { version: string }).version;
       let lib = '';
-      if (header) {
-        const h = readFileSync(path.join(path.dirname(pj), header), 'utf8');
-        const v = ['MAJOR', 'MINOR', 'PATCH'].map((k) => new RegExp(`define ROCKSDB_${k} (\\d+)`).exec(h)?.[1] ?? '?');
-        lib = ` (RocksDB ${v.join('.')})`;
+      try {
+        const h = readFileSync(path.join(path.dirname(pj), header.header), 'utf8');
+        const v = ['MAJOR', 'MINOR', 'PATCH'].map((k) => new RegExp(`define ${header.macro}_${k}\\s+(\\d+)`).exec(h)?.[1] ?? '?');
+        lib = ` (${header.lib} ${v.join('.')})`;
+      } catch {
+        // the package ships no header: report the package version alone
       }
       out[pkg] = `${version}${lib}`;
     } catch {
@@ -52,6 +55,22 @@ export function engineVersions(): Record<string, string> {
     }
   }
   return out;
+}
+
+/** A package's package.json, also for packages whose `exports` hide it (lmdb): walk up from its entry point. */
+function packageJsonOf(pkg: string): string {
+  let dir = path.dirname(require.resolve(pkg));
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    try {
+      if ((JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === pkg) return candidate;
+    } catch {
+      // no package.json at this level
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no package.json for ${pkg}`);
+    dir = up;
+  }
 }
 
 function git(): { gitCommit: string | null; gitDirty: boolean | null } {
