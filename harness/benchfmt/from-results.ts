@@ -25,11 +25,10 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
       });
     });
   }
-  // What the run itself warns about (non-durable directory, incomplete run, busy machine) travels with
-  // its numbers into every comparison.
-  const warnings = results.warnings.map((w) => `${label}: ${w}`);
+  // What the run itself warns about travels with its numbers; `compare` prints it.
+  const runWarnings = results.warnings.map((w) => `${label}: ${w}`);
   if (!results.complete && !results.warnings.some((w) => w.startsWith('incomplete run'))) {
-    warnings.push(`${label}: incomplete run (${results.incompleteReason ?? 'did not finish'})`);
+    runWarnings.push(`${label}: incomplete run (${results.incompleteReason ?? 'did not finish'})`);
   }
-  return { label, records, warnings };
+  return { label, records, warnings: [], runWarnings };
 }

@@ -40,6 +40,8 @@ export interface BenchSet {
   readonly records: readonly BenchRecord[];
   /** `path:line: what is wrong` for every skipped line. */
   readonly warnings: readonly string[];
+  /** What the run itself warns about (results.json only: non-durable directory, incomplete run, busy machine). */
+  readonly runWarnings?: readonly string[];
 }
 
 /** Splits a benchmark name (without `Benchmark`) into family, parts and the `-N` suffix. */

@@ -55,7 +55,7 @@ export const command: Command = {
     if (cmp.tables.length === 0) throw new UsageError('compare: no benchmark results to compare');
 
     process.stdout.write(render(cmp, format));
-    for (const w of cmp.warnings) process.stderr.write(`raftbench: warning: ${w}\n`);
+    for (const w of [...sets.flatMap((x) => x.runWarnings ?? []), ...cmp.warnings]) process.stderr.write(`raftbench: warning: ${w}\n`);
     reportMissing(cmp);
     return 0;
   },
