@@ -69,8 +69,9 @@ export function decide(baseline: GateInput, current: GateInput, opts: GateOption
   }
   for (const [side, input] of [['baseline', baseline], ['current', current]] as const) {
     // Reader warnings (skipped lines, `path:line: ...`) and run warnings (`label: busy machine`), capped.
-    for (const w of input.set.warnings.slice(0, 5)) notes.push(w.startsWith(input.label) ? `${side} ${w}` : `${side}: ${w}`);
-    if (input.set.warnings.length > 5) notes.push(`${side}: ${input.set.warnings.length - 5} more warnings`);
+    const warnings = [...input.set.warnings, ...(input.set.runWarnings ?? [])];
+    for (const w of warnings.slice(0, 5)) notes.push(w.startsWith(input.label) ? `${side} ${w}` : `${side}: ${w}`);
+    if (warnings.length > 5) notes.push(`${side}: ${warnings.length - 5} more warnings`);
     for (const n of input.notes ?? []) notes.push(`${side}: ${n}`);
   }
 

@@ -17,7 +17,7 @@ export async function loadGateInput(path: string): Promise<GateInput> {
 export function gateInputFromResults(r: ResultsFile, label: string, extraNotes: readonly string[] = []): GateInput {
   const notes = [...extraNotes];
   const set = resultsToBenchSet(r, label);
-  if (r.complete === false && !set.warnings.some((w) => w.includes('incomplete run'))) {
+  if (r.complete === false && !(set.runWarnings ?? []).some((w) => w.includes('incomplete run'))) {
     notes.push(`incomplete run (${r.incompleteReason ?? 'unknown reason'}): only its finished runs are gated`);
   }
   return { label, set, fingerprint: fingerprintOf(r), notes };
