@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../cli/command.ts';
 import { bool, int, list, parseFlags, str, flagHelp, type FlagSpecs } from '../cli/args.ts';
@@ -167,6 +167,8 @@ export const command: Command = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      // Each replicate removed its own directory; drop this run's (now empty) scratch directories too.
+      for (const d of [dataDir, raftDir]) if (d) rmSync(d, { recursive: true, force: true });
       unlock();
     }
     results.finishedAt = new Date().toISOString();
