@@ -128,6 +128,9 @@ export class SegmentedLog {
     const log = new SegmentedLog(opts);
     await log.#recover(onRecord);
     if (log.#prepareAhead && !log.#spare) log.#startSpare();
+    // Have the first spare ready before the first write: a zero-fill racing the first writes would tax
+    // them with a cost a running log pays once per segment (a failure surfaces at rollover).
+    if (log.#spare) await log.#spare.catch(() => {});
     return log;
   }
 
