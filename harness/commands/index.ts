@@ -5,7 +5,7 @@ import type { Command } from '../cli/command.ts';
  * loaded only when run, so a command's dependencies (vega, playwright, bindings) cost nothing to others.
  */
 export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<Command> }> = [
-  { name: 'bench', summary: 'run a suite; write results.json and bench.txt (Go benchmark format)', load: async () => (await import('./bench.ts')).command },
+  { name: 'bench', summary: 'run a suite; write results.json, bench.txt (Go benchmark format) and report.html', load: async () => (await import('./bench.ts')).command },
   { name: 'compare', summary: 'benchstat statistics: OLD vs NEW, or within one result set along a key (--col)', load: async () => (await import('./compare.ts')).command },
   { name: 'report', summary: 'one self-contained HTML report (tables and Vega-Lite charts as SVG) of one run, or comparing several', load: async () => (await import('./report.ts')).command },
   { name: 'list', summary: 'list suites, scenarios and layouts', load: async () => (await import('./list.ts')).command },
