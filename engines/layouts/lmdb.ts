@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { LmdbEngine } from '../lmdb.ts';
 import { splitBudget } from '../memory-budget.ts';
 import type { LayoutDef } from './layout.ts';
-import { BINDING_LABEL, openRocks } from './open-rocks.ts';
+import { BINDING_LABEL } from './open-rocks.ts';
+import { openSeparate } from './separate.ts';
 
 /**
  * The RFC's other alternative (the BoltDB / raft-mdb family; etcd keeps its state in bbolt): the raft log
@@ -16,24 +16,13 @@ export const lmdb: LayoutDef = {
   name: 'lmdb',
   summary: 'raft log in LMDB, a copy-on-write B+tree (<dir>/raft or --raft-dir), state machine in RocksDB (RFC alternative)',
   separate: true,
-  async open(opts) {
-    const raftDir = opts.raftDir ?? path.join(opts.dir, 'raft');
-    const state = await openRocks(opts.binding, opts.dir, splitBudget(opts.budget, 2));
-    const raft = await LmdbEngine.open(raftDir).catch(async (err: unknown) => {
-      await state.close();
-      throw err;
-    });
-    return {
-      name: 'lmdb',
-      raft,
-      state,
-      syncCoversState: false,
-      files: { raft: raftDir, state: opts.dir },
-      description: `LMDB (lmdb-js 3, overlappingSync) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with half the memory budget`,
-      async close() {
-        await raft.close();
-        await state.close();
-      },
-    };
+  open(opts) {
+    return openSeparate(
+      'lmdb',
+      opts,
+      splitBudget(opts.budget, 2),
+      (raftDir) => LmdbEngine.open(raftDir),
+      (raftDir) => `LMDB (lmdb-js 3, overlappingSync) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with half the memory budget`,
+    );
   },
 };

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { DEFAULT_SEGMENT_BYTES } from '../wal/segmented-log.ts';
 import { WalEngine } from '../wal/wal-engine.ts';
 import { WalGroupsEngine } from '../wal/wal-groups-engine.ts';
 import type { LayoutDef, LayoutOptions } from './layout.ts';
-import { BINDING_LABEL, openRocks } from './open-rocks.ts';
+import { BINDING_LABEL } from './open-rocks.ts';
+import { openSeparate } from './separate.ts';
 
 /** Segment size of each per-group log: 1000 groups preallocate 1 GiB rather than etcd's 64 GiB. */
 export const PER_GROUP_SEGMENT_BYTES = 1 << 20;
@@ -30,25 +30,15 @@ export function walLayout(o: WalLayoutOptions = {}): LayoutDef {
     name: 'wal',
     summary: 'raft log in a segmented WAL, etcd format (<dir>/raft or --raft-dir), state machine in RocksDB (RFC alternative; etcd)',
     separate: true,
-    async open(opts: LayoutOptions) {
-      const raftDir = opts.raftDir ?? path.join(opts.dir, 'raft');
-      const state = await openRocks(opts.binding, opts.dir, opts.budget);
-      const raft = await WalEngine.open(raftDir, { segmentBytes }).catch(async (err: unknown) => {
-        await state.close();
-        throw err;
-      });
-      return {
-        name: 'wal',
-        raft,
-        state,
-        syncCoversState: false,
-        files: { raft: raftDir, state: opts.dir },
-        description: `segmented WAL (etcd format, ${mib(segmentBytes)} segments, one log for all groups) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
-        async close() {
-          await raft.close();
-          await state.close();
-        },
-      };
+    open(opts: LayoutOptions) {
+      return openSeparate(
+        'wal',
+        opts,
+        opts.budget,
+        (raftDir) => WalEngine.open(raftDir, { segmentBytes }),
+        (raftDir) =>
+          `segmented WAL (etcd format, ${mib(segmentBytes)} segments, one log for all groups) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
+      );
     },
   };
 }
@@ -64,25 +54,15 @@ export function walPerGroupLayout(o: WalLayoutOptions = {}): LayoutDef {
     name: 'wal-per-group',
     summary: 'one segmented WAL per raft group (<dir>/raft/g-<id>), state machine in RocksDB (the RFC\'s "non-starter")',
     separate: true,
-    async open(opts: LayoutOptions) {
-      const raftDir = opts.raftDir ?? path.join(opts.dir, 'raft');
-      const state = await openRocks(opts.binding, opts.dir, opts.budget);
-      const raft = await WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes }).catch(async (err: unknown) => {
-        await state.close();
-        throw err;
-      });
-      return {
-        name: 'wal-per-group',
-        raft,
-        state,
-        syncCoversState: false,
-        files: { raft: raftDir, state: opts.dir },
-        description: `segmented WAL per raft group (etcd format, ${mib(segmentBytes)} segments) under ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
-        async close() {
-          await raft.close();
-          await state.close();
-        },
-      };
+    open(opts: LayoutOptions) {
+      return openSeparate(
+        'wal-per-group',
+        opts,
+        opts.budget,
+        (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes }),
+        (raftDir) =>
+          `segmented WAL per raft group (etcd format, ${mib(segmentBytes)} segments) under ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
+      );
     },
   };
 }
