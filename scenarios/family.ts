@@ -35,6 +35,8 @@ export interface CaseContext {
 /** Receives one latency per op, in nanoseconds. */
 export interface OpSink {
   record(ns: number): void;
+  /** Adds `ns` to the latency of the `index`-th op recorded (an op timed in two parts). */
+  amend(index: number, ns: number): void;
 }
 
 export interface CaseInstance {

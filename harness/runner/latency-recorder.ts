@@ -31,6 +31,10 @@ export class LatencyRecorder implements OpSink {
     if (this.#n % this.#bucketOps === 0) this.#bucketEnd.push(nowNs() - this.#start);
   }
 
+  amend(index: number, ns: number): void {
+    if (index < this.#samples.length) this.#samples[index]! += ns;
+  }
+
   get count(): number {
     return Math.min(this.#n, this.#samples.length);
   }
