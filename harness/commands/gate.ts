@@ -18,7 +18,7 @@ import { makePlan } from '../runner/plan.ts';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-const INSTALLS = ['ci', 'link'] as const;
+const INSTALLS = ['npm', 'link'] as const;
 const DEFAULT_RUNS = 10;
 
 const FLAGS: FlagSpecs = {
@@ -40,7 +40,7 @@ const FLAGS: FlagSpecs = {
   runs: { type: 'string', help: `A/B: replicates per side, one process each (default ${DEFAULT_RUNS})` },
   out: { type: 'string', help: 'A/B: where the merged baseline/ and current/ results go (default results/gate-ab-<time>)' },
   dir: { type: 'string', help: 'A/B: data directory for the engines, shared by both sides (default results/.data)' },
-  install: { type: 'string', help: 'A/B: ci (npm ci --prefer-offline in the worktree, default) or link (reuse node_modules; same lock file only)' },
+  install: { type: 'string', help: 'A/B: npm (npm install --prefer-offline in the worktree, default) or link (reuse node_modules; same lock file only)' },
   'baseline-env': { type: 'string', multiple: true, help: 'A/B: KEY=VALUE set for baseline processes only (repeatable)' },
   'candidate-env': { type: 'string', multiple: true, help: 'A/B: KEY=VALUE set for candidate processes only (repeatable)' },
   quiet: { type: 'boolean', help: 'A/B: no progress lines on stderr' },
@@ -137,7 +137,7 @@ async function runAbMode(p: ParsedArgs, ref: string, opts: GateOptions): Promise
     if (v !== undefined) benchArgs.push(`--${f}`, v);
   }
   if (ops !== undefined) benchArgs.push('--ops', String(ops));
-  const install = (str(p, 'install') ?? 'ci') as (typeof INSTALLS)[number];
+  const install = (str(p, 'install') ?? 'npm') as (typeof INSTALLS)[number];
   if (!INSTALLS.includes(install)) throw invalidChoice('--install', install, INSTALLS);
 
   let repoRoot: string;
