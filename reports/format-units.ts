@@ -22,13 +22,6 @@ export function formatNs(ns: number): string {
   return `${sig3(ns / 1e9)}s`;
 }
 
-/** Bytes with binary units: `1KiB`, `16KiB`, `1MiB`, or plain bytes. */
-export function formatBytes(b: number): string {
-  if (b >= 1 << 20 && b % (1 << 20) === 0) return `${b / (1 << 20)}MiB`;
-  if (b >= 1024 && b % 1024 === 0) return `${b / 1024}KiB`;
-  return `${sig3(b)}B`;
-}
-
 /** A relative change as `+7.34%` / `-6.87%`. */
 export function formatDelta(fraction: number): string {
   return `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(2)}%`;

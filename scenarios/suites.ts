@@ -50,6 +50,9 @@ const RESEARCH_ENTRIES: readonly SuiteEntry[] = [
   { family: 'ADR', sizes: [KiB, 16 * KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3', '5'], clients: ['1', '64'] }, layouts: ['dedicated', 'wal'] },
 ];
 
+/** How `rfc` and `full` size their runs: 20 replicates of about half a second each. */
+const LONG_RUNS = { count: 20, targetRunMs: 500, minOps: 20, maxOps: 20000, warmupOps: 20 } as const;
+
 export const SUITES: readonly Suite[] = [
   {
     name: 'smoke',
@@ -88,11 +91,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'rfc',
     summary: "the RFC's tables: every size 1 KiB..1 MiB, count 20",
-    count: 20,
-    targetRunMs: 500,
-    minOps: 20,
-    maxOps: 20000,
-    warmupOps: 20,
+    ...LONG_RUNS,
     entries: [
       { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS, layouts: MAIN_LAYOUTS },
       { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1'] }, layouts: MAIN_LAYOUTS },
@@ -104,11 +103,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'full',
     summary: 'rfc plus the research scenarios at more sizes, clients and layouts, count 20 (hours)',
-    count: 20,
-    targetRunMs: 500,
-    minOps: 20,
-    maxOps: 20000,
-    warmupOps: 20,
+    ...LONG_RUNS,
     entries: [
       { family: 'BatchCommit', sizes: RFC_SIZES, axes: ORDERS, layouts: MAIN_LAYOUTS },
       { family: 'ReplicaWrite', sizes: RFC_SIZES, axes: { clients: ['1', '16', '64'] }, layouts: MAIN_LAYOUTS },
