@@ -1,7 +1,7 @@
 # raftbench: `make bench` and `make test` do everything on a fresh machine.
 SHELL := /bin/bash
 NPM ?= npm
-RB := node --import tsx harness/cli.ts
+RB := node --import tsx cli/main.ts
 SUITE ?= quick
 ARGS ?=
 

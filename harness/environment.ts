@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Environment } from './results/schema.ts';
-import { fsInfo } from './calibrate/fs-info.ts';
+import type { Environment } from '../analysis/results-schema.ts';
+import { fsInfo } from '../engines/fs-info.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -1,4 +1,4 @@
-import type { Comparison } from '../harness/compare/index.ts';
+import type { Comparison } from '../analysis/compare/index.ts';
 
 /**
  * The comparison as JSON with every number at full precision: centers, spreads, interval bounds, n, p,

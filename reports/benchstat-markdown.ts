@@ -1,4 +1,4 @@
-import type { Comparison, ComparisonTable } from '../harness/compare/index.ts';
+import type { Comparison, ComparisonTable } from '../analysis/compare/index.ts';
 import { ciDelta, cmpString, commonScale, fmtScaled, pctRange, rfcRows, signedPercent, tidyUnit } from './benchstat-text.ts';
 
 /**

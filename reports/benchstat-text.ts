@@ -1,5 +1,5 @@
-import type { Comparison, ComparisonRow, ComparisonTable } from '../harness/compare/index.ts';
-import type { SampleSummary } from '../harness/stats/index.ts';
+import type { Comparison, ComparisonRow, ComparisonTable } from '../analysis/compare/index.ts';
+import type { SampleSummary } from '../analysis/stats/index.ts';
 
 /**
  * Renders a finished comparison as benchstat prints it. `rfc` style: the pre-2023 benchstat table of the

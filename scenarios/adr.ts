@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Cluster } from '../harness/cluster/cluster.ts';
-import { fsInfo, MEMORY_FILESYSTEMS } from '../harness/calibrate/fs-info.ts';
-import { LocalNetwork } from '../harness/transport/local-network.ts';
+import { Cluster } from '../node/cluster/cluster.ts';
+import { fsInfo, MEMORY_FILESYSTEMS } from '../engines/fs-info.ts';
+import { LocalNetwork } from '../node/transport/local-network.ts';
 import { LAYOUTS } from '../engines/layouts/index.ts';
 import type { Family } from './family.ts';
 import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';

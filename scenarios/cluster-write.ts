@@ -1,5 +1,5 @@
-import { Cluster } from '../harness/cluster/cluster.ts';
-import { LocalNetwork } from '../harness/transport/local-network.ts';
+import { Cluster } from '../node/cluster/cluster.ts';
+import { LocalNetwork } from '../node/transport/local-network.ts';
 import type { Family } from './family.ts';
 import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';

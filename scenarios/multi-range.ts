@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Store } from '../harness/replica/store.ts';
+import { Store } from '../node/store.ts';
 import type { CaseInstance, Family } from './family.ts';
 import { nowNs } from './family.ts';
 import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cluster } from '../harness/cluster/cluster.ts';
-import { NotLeaderError, type Store } from '../harness/replica/store.ts';
-import { LocalNetwork } from '../harness/transport/local-network.ts';
+import { Cluster } from '../node/cluster/cluster.ts';
+import { NotLeaderError, type Store } from '../node/store.ts';
+import { LocalNetwork } from '../node/transport/local-network.ts';
 import { closedLoop } from './client-load.ts';
 import type { CaseInstance, Family } from './family.ts';
 import { DEFAULT_TRUNCATION } from './replica-write.ts';

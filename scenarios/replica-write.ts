@@ -1,4 +1,4 @@
-import { Store, type StoreStats } from '../harness/replica/store.ts';
+import { Store, type StoreStats } from '../node/store.ts';
 import type { CaseInstance, Family } from './family.ts';
 import { closedLoop } from './client-load.ts';
 import { randomValue, seqKey } from './value.ts';

@@ -1,4 +1,4 @@
-import { Store, type TruncationPolicy } from '../harness/replica/store.ts';
+import { Store, type TruncationPolicy } from '../node/store.ts';
 import type { CaseInstance, Family } from './family.ts';
 import { storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';

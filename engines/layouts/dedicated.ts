@@ -14,7 +14,7 @@ export const dedicated: LayoutDef = {
       'dedicated',
       opts,
       half,
-      (raftDir) => openRocks(opts.binding, raftDir, half),
+      (raftDir) => openRocks(opts.binding, raftDir, half, opts.wrapEngine),
       (raftDir) => `${BINDING_LABEL[opts.binding]} x2, raft in ${raftDir}, state in ${opts.dir}, memory budget split in half`,
     );
   },

@@ -1,4 +1,4 @@
-import { UsageLikeError } from './unknown-layout.ts';
+import { UnknownLayoutError } from './unknown-layout.ts';
 import type { LayoutDef } from './layout.ts';
 import { shared } from './shared.ts';
 import { dedicated } from './dedicated.ts';
@@ -19,6 +19,6 @@ export function layoutNames(): string[] {
 
 export function findLayout(name: string): LayoutDef {
   const def = LAYOUTS.find((l) => l.name === name);
-  if (!def) throw new UsageLikeError(`unknown layout "${name}"; valid: ${layoutNames().join(', ')}`);
+  if (!def) throw new UnknownLayoutError(`unknown layout "${name}"; valid: ${layoutNames().join(', ')}`);
   return def;
 }

@@ -36,7 +36,15 @@ export interface LayoutOptions {
   readonly binding: Binding;
   /** What one engine gets; layouts with two engines split it. */
   readonly budget: MemoryBudget;
+  /**
+   * Wraps every RocksDB engine the layout opens. A seam for tests (a slow or faulty engine from
+   * `engines/testing/`); production paths leave it unset.
+   */
+  readonly wrapEngine?: EngineWrapper;
 }
+
+/** Given an engine just opened, returns the engine the layout uses (the same one, or one around it). */
+export type EngineWrapper = (engine: Engine) => Engine;
 
 export interface LayoutDef {
   readonly name: string;

@@ -18,7 +18,7 @@ export async function openSeparate(
   describe: (raftDir: string) => string,
 ): Promise<Layout> {
   const raftDir = opts.raftDir ?? path.join(opts.dir, 'raft');
-  const state = await openRocks(opts.binding, opts.dir, stateBudget);
+  const state = await openRocks(opts.binding, opts.dir, stateBudget, opts.wrapEngine);
   const raft = await openRaft(raftDir).catch(async (err: unknown) => {
     await state.close();
     throw err;

@@ -7,7 +7,7 @@ export const shared: LayoutDef = {
   summary: 'one RocksDB for raft log and state machine (CockroachDB 2017)',
   separate: false,
   async open(opts) {
-    const engine = await openRocks(opts.binding, opts.dir, opts.budget);
+    const engine = await openRocks(opts.binding, opts.dir, opts.budget, opts.wrapEngine);
     return {
       name: 'shared',
       raft: engine,

@@ -1,7 +1,6 @@
-/**
- * Thrown for a layout name that does not exist. `engines/` imports nothing outside itself, so the CLI maps
- * this to its own UsageError (exit 2) by the `userError` flag.
- */
-export class UsageLikeError extends Error {
-  readonly userError = true;
+import { UserError } from '../../errors/user-error.ts';
+
+/** Thrown for a layout name that does not exist (a user error: the CLI exits 2 with its one line). */
+export class UnknownLayoutError extends UserError {
+  override readonly name = 'UnknownLayoutError';
 }

@@ -2,8 +2,8 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 import { closeSync, fdatasyncSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Calibration, CalibrationPoint } from '../results/schema.ts';
-import { fsInfo, MEMORY_FILESYSTEMS } from './fs-info.ts';
+import type { Calibration, CalibrationPoint } from '../../analysis/results-schema.ts';
+import { fsInfo, MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
 
 /** Timed write+fdatasync ops per size at most. 1000 makes p99 the 10th slowest op. */
 export const DEFAULT_OPS = 1000;
@@ -154,5 +154,6 @@ export async function calibrate(dir: string, options: CalibrateOptions): Promise
     closeSync(fd);
     rmSync(file, { force: true });
   }
-  return { dir: absDir, fsType: fs.type, durable: nonDurableReason(fs.type, points) === null, points };
+  const reason = nonDurableReason(fs.type, points, absDir);
+  return { dir: absDir, fsType: fs.type, durable: reason === null, ...(reason !== null ? { nonDurableReason: reason } : {}), points };
 }

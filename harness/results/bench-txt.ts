@@ -1,5 +1,5 @@
-import type { ResultsFile } from './schema.ts';
-import { formatBenchText, resultsToBenchSet } from '../benchfmt/index.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { formatBenchText, resultsToBenchSet } from '../../analysis/benchfmt/index.ts';
 
 /**
  * The results in Go benchmark format, one line per replicate, so that benchstat and every tool that reads

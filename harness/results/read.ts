@@ -1,26 +1,26 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../cli/usage-error.ts';
-import { parseBenchText } from '../benchfmt/reader.ts';
-import { resultsToBenchSet } from '../benchfmt/from-results.ts';
-import type { BenchSet } from '../benchfmt/record.ts';
-import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from './schema.ts';
+import { UserError } from '../../errors/user-error.ts';
+import { parseBenchText } from '../../analysis/benchfmt/reader.ts';
+import { resultsToBenchSet } from '../../analysis/benchfmt/from-results.ts';
+import type { BenchSet } from '../../analysis/benchfmt/record.ts';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 
 /**
  * Reads a results file: `path` is a results dir (its `results.json` is read) or a results.json itself.
- * Every failure (missing, empty, truncated or binary file, another schema or version) is a UsageError of
+ * Every failure (missing, empty, truncated or binary file, another schema or version) is a UserError of
  * one line naming the path and what is wrong.
  */
 export async function readResults(path: string): Promise<ResultsFile> {
   const file = await resolveResultsPath(path);
   const text = await readText(file);
-  if (!text.trimStart().startsWith('{')) throw new UsageError(`${file}: not a raftbench results file (expected a JSON object)`);
+  if (!text.trimStart().startsWith('{')) throw new UserError(`${file}: not a raftbench results file (expected a JSON object)`);
   return parseResults(text, file);
 }
 
 /**
  * Loads any comparable input as records: a results dir, a results.json, or Go benchmark text (our
- * `bench.txt` or `go test -bench` output). Text with no benchmark lines is a UsageError; skipped lines
+ * `bench.txt` or `go test -bench` output). Text with no benchmark lines is a UserError; skipped lines
  * become warnings on the returned set.
  */
 export async function loadBenchInput(path: string): Promise<BenchSet> {
@@ -30,7 +30,7 @@ export async function loadBenchInput(path: string): Promise<BenchSet> {
   const set = parseBenchText(text, path);
   if (set.records.length === 0) {
     const hint = set.warnings.length > 0 ? ` (${set.warnings.length} unreadable line${set.warnings.length === 1 ? '' : 's'}, first: ${set.warnings[0]})` : '';
-    throw new UsageError(`${path}: no benchmark lines (Go format "BenchmarkName N value unit ...") and not a results.json${hint}`);
+    throw new UserError(`${path}: no benchmark lines (Go format "BenchmarkName N value unit ...") and not a results.json${hint}`);
   }
   return set;
 }
@@ -40,14 +40,14 @@ async function resolveResultsPath(path: string): Promise<string> {
   try {
     st = await stat(path);
   } catch (err) {
-    throw new UsageError(`${path}: ${describeFsError(err)}`);
+    throw new UserError(`${path}: ${describeFsError(err)}`);
   }
   if (!st.isDirectory()) return path;
   const file = join(path, 'results.json');
   try {
     await stat(file);
   } catch {
-    throw new UsageError(`${path}: is a directory without results.json (not a results dir)`);
+    throw new UserError(`${path}: is a directory without results.json (not a results dir)`);
   }
   return file;
 }
@@ -57,10 +57,10 @@ async function readText(file: string): Promise<string> {
   try {
     buf = await readFile(file);
   } catch (err) {
-    throw new UsageError(`${file}: ${describeFsError(err)}`);
+    throw new UserError(`${file}: ${describeFsError(err)}`);
   }
-  if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new UsageError(`${file}: is empty`);
-  if (buf.includes(0)) throw new UsageError(`${file}: is a binary file, not results.json or benchmark text`);
+  if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new UserError(`${file}: is empty`);
+  if (buf.includes(0)) throw new UserError(`${file}: is a binary file, not results.json or benchmark text`);
   return buf.toString('utf8');
 }
 
@@ -70,31 +70,31 @@ function parseResults(text: string, file: string): ResultsFile {
     v = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new UsageError(`${file}: truncated or invalid JSON (${msg})`);
+    throw new UserError(`${file}: truncated or invalid JSON (${msg})`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`${file}: not a raftbench results file (expected a JSON object)`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UserError(`${file}: not a raftbench results file (expected a JSON object)`);
   const o = v as Record<string, unknown>;
   if (o['schema'] !== RESULTS_SCHEMA) {
-    throw new UsageError(`${file}: not a raftbench results file (schema ${JSON.stringify(o['schema'] ?? null)}, expected "${RESULTS_SCHEMA}")`);
+    throw new UserError(`${file}: not a raftbench results file (schema ${JSON.stringify(o['schema'] ?? null)}, expected "${RESULTS_SCHEMA}")`);
   }
   if (o['version'] !== RESULTS_VERSION) {
-    throw new UsageError(`${file}: results version ${JSON.stringify(o['version'] ?? null)} is not supported; this raftbench reads version ${RESULTS_VERSION}`);
+    throw new UserError(`${file}: results version ${JSON.stringify(o['version'] ?? null)} is not supported; this raftbench reads version ${RESULTS_VERSION}`);
   }
-  if (!Array.isArray(o['benchmarks'])) throw new UsageError(`${file}: results file has no "benchmarks" list`);
+  if (!Array.isArray(o['benchmarks'])) throw new UserError(`${file}: results file has no "benchmarks" list`);
   for (const b of o['benchmarks'] as unknown[]) {
     const bb = b as Record<string, unknown> | null;
     if (typeof bb !== 'object' || bb === null || typeof bb['name'] !== 'string' || !Array.isArray(bb['runs'])) {
-      throw new UsageError(`${file}: malformed benchmark entry (needs "name" and "runs")`);
+      throw new UserError(`${file}: malformed benchmark entry (needs "name" and "runs")`);
     }
     for (const r of bb['runs'] as unknown[]) {
       const rr = r as Record<string, unknown> | null;
       if (typeof rr !== 'object' || rr === null || typeof rr['nsPerOp'] !== 'number' || typeof rr['latency'] !== 'object') {
-        throw new UsageError(`${file}: malformed run in benchmark ${bb['name']} (needs "nsPerOp" and "latency")`);
+        throw new UserError(`${file}: malformed run in benchmark ${bb['name']} (needs "nsPerOp" and "latency")`);
       }
       // What the statistics read: a null latency or a missing number would end in a TypeError or NaN samples.
       const lat = rr['latency'] as Record<string, unknown> | null;
       const missing = ['ops', 'syncsPerOp'].filter((k) => typeof rr[k] !== 'number').concat(['p50', 'p99', 'p999'].filter((k) => typeof lat?.[k] !== 'number').map((k) => `latency.${k}`));
-      if (missing.length > 0) throw new UsageError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
+      if (missing.length > 0) throw new UserError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
     }
   }
   return v as ResultsFile;

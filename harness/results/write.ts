@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, symlinkSync, writeSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { ResultsFile } from './schema.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 import { formatBenchTxt } from './bench-txt.ts';
 
 /**

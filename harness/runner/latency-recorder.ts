@@ -1,4 +1,4 @@
-import type { LatencySummary, Timeline } from '../results/schema.ts';
+import type { LatencySummary, Timeline } from '../../analysis/results-schema.ts';
 import type { OpSink } from '../../scenarios/family.ts';
 import { nowNs } from '../../scenarios/family.ts';
 

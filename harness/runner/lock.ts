@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/usage-error.ts';
+import { UserError } from '../../errors/user-error.ts';
 
 /**
  * An exclusive lock on a data directory (`<dir>/.raftbench.lock`, holding the owner's pid), so two
@@ -19,12 +19,12 @@ export function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSafe(file).trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new UsageError(`data directory ${dir} is in use by another raftbench (pid ${pid}); wait for it or pass another --dir`);
+        throw new UserError(`data directory ${dir} is in use by another raftbench (pid ${pid}); wait for it or pass another --dir`);
       }
       rmSync(file, { force: true }); // stale: its owner is gone
     }
   }
-  throw new UsageError(`cannot lock data directory ${dir}`);
+  throw new UserError(`cannot lock data directory ${dir}`);
 }
 
 function readFileSafe(f: string): string {

@@ -1,7 +1,7 @@
 import { Bench } from 'tinybench';
 import { MemoryEngine } from '../../engines/memory.ts';
 import { nowNs } from '../../scenarios/family.ts';
-import type { HarnessOverhead } from '../results/schema.ts';
+import type { HarnessOverhead } from '../../analysis/results-schema.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 
 /**

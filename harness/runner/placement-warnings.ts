@@ -1,4 +1,4 @@
-import { fsInfo, MEMORY_FILESYSTEMS } from '../calibrate/fs-info.ts';
+import { fsInfo, MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
 import { tmpfsRoot } from '../../scenarios/adr.ts';
 import type { Plan } from './plan.ts';
 

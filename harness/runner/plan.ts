@@ -1,6 +1,6 @@
 import { FAMILIES, SUITES, familyNames, suiteNames, type Family, type Suite } from '../../scenarios/index.ts';
 import { LAYOUTS, layoutNames } from '../../engines/layouts/index.ts';
-import { invalidChoice, UsageError } from '../cli/usage-error.ts';
+import { invalidChoice, UserError } from '../../errors/user-error.ts';
 
 /** One benchmark: a family at one parameter combination on one layout. */
 export interface PlannedCase {
@@ -29,7 +29,7 @@ export interface Selection {
   readonly ops?: number;
 }
 
-/** Expands a suite and the user's filters into case groups; a name that does not exist is a UsageError. */
+/** Expands a suite and the user's filters into case groups; a name that does not exist is a UserError. */
 export function makePlan(sel: Selection): Plan {
   const suite = SUITES.find((s) => s.name === sel.suite);
   if (!suite) throw invalidChoice('suite', sel.suite, suiteNames());
@@ -54,7 +54,7 @@ export function makePlan(sel: Selection): Plan {
     }
   }
   if (groups.length === 0) {
-    throw new UsageError(`nothing to run: suite ${suite.name} has no case for scenario ${(sel.scenarios ?? []).join(',') || '(any)'} on layout ${(sel.layouts ?? []).join(',') || '(any)'}`);
+    throw new UserError(`nothing to run: suite ${suite.name} has no case for scenario ${(sel.scenarios ?? []).join(',') || '(any)'} on layout ${(sel.layouts ?? []).join(',') || '(any)'}`);
   }
   return { suite, count: sel.count ?? suite.count, ops: sel.ops ?? null, groups };
 }

@@ -1,5 +1,5 @@
 import type { Progress } from './run-plan.ts';
-import { formatNs } from '../../reports/format-units.ts';
+import { formatNs } from '../../analysis/units.ts';
 
 /**
  * One status line redrawn in place on a terminal: `[ 12/240] BatchCommit/... run 3/10  1.23ms/op  eta 1m20s`.

@@ -1,10 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { findLayout, type Binding } from '../../engines/layouts/index.ts';
+import type { EngineWrapper } from '../../engines/layouts/layout.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Engine } from '../../engines/engine.ts';
 import { nowNs } from '../../scenarios/family.ts';
-import type { BenchmarkResult, RunResult } from '../results/schema.ts';
+import type { BenchmarkResult, RunResult } from '../../analysis/results-schema.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { processWriteBytes } from './proc-io.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   readonly raftDir: string | null;
   readonly binding: Binding;
   readonly budget: MemoryBudget;
+  /** A test seam: wraps every RocksDB engine a layout opens (`LayoutOptions.wrapEngine`). */
+  readonly wrapEngine?: EngineWrapper;
   /** Polled between ops and runs; when true the runner stops and keeps what finished. */
   readonly shouldStop: () => boolean;
   readonly onProgress?: (p: Progress) => void;
@@ -79,7 +82,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
   const instance = await c.family.open({
     params: c.params,
     layout: findLayout(c.params.layout!),
-    layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}) },
+    layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
     seed: rep + 1,
   });
   try {

@@ -1,6 +1,6 @@
-import type { ResultsFile } from '../results/schema.ts';
-import { compareSamples } from '../stats/compare-samples.ts';
-import { formatDelta, formatNs } from '../../reports/format-units.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { compareSamples } from '../../analysis/stats/compare-samples.ts';
+import { formatDelta, formatNs } from '../../analysis/units.ts';
 
 /**
  * The short table `bench` prints at the end: per case (all parameters but the layout), each layout's

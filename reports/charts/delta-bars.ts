@@ -1,6 +1,6 @@
-import type { ResultsFile, RunResult } from '../../harness/results/schema.ts';
-import { compareSamples } from '../../harness/stats/index.ts';
-import { formatDelta } from '../format-units.ts';
+import type { ResultsFile, RunResult } from '../../analysis/results-schema.ts';
+import { compareSamples } from '../../analysis/stats/index.ts';
+import { formatDelta } from '../../analysis/units.ts';
 import { caseRows, families, layoutOrder, paramText, type CaseRow } from './case-data.ts';
 import type { ChartSpec, VlSpec } from './chart-spec.ts';
 import { layoutColor, topLevel } from './theme.ts';

@@ -3,7 +3,7 @@
  * inlined). Charts whose data is absent are left out, so every family and parameter set works:
  * size charts need `vs`, throughput charts need `clients`, delta bars need two layouts.
  */
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { layoutDeltaBars } from './delta-bars.ts';
 import { latencyPercentiles } from './latency-percentiles.ts';

@@ -1,5 +1,5 @@
-import type { LatencySummary, ResultsFile } from '../../harness/results/schema.ts';
-import { summarize } from '../../harness/stats/index.ts';
+import type { LatencySummary, ResultsFile } from '../../analysis/results-schema.ts';
+import { summarize } from '../../analysis/stats/index.ts';
 import { caseRows, families, layoutOrder, paramText } from './case-data.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { facetOf, layoutColor, logY, NS_LABEL_EXPR, PANEL, topLevel } from './theme.ts';

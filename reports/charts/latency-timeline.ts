@@ -1,4 +1,4 @@
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 import { caseRows, families, layoutOrder, medianRunIndex, type CaseRow } from './case-data.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { layoutColor, logY, NS_LABEL_EXPR, topLevel } from './theme.ts';

@@ -1,5 +1,5 @@
-import type { Calibration, ResultsFile, RunResult } from '../../harness/results/schema.ts';
-import { summarize } from '../../harness/stats/index.ts';
+import type { Calibration, ResultsFile, RunResult } from '../../analysis/results-schema.ts';
+import { summarize } from '../../analysis/stats/index.ts';
 import { caseRows, families, layoutOrder, paramText, type CaseRow } from './case-data.ts';
 import type { ChartSpec, VlSpec } from './chart-spec.ts';
 import { facetOf, layoutColor, logY, NS_LABEL_EXPR, PANEL, sizeAxisX, topLevel } from './theme.ts';

@@ -1,5 +1,5 @@
-import type { ResultsFile } from '../../harness/results/schema.ts';
-import { summarize } from '../../harness/stats/index.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { summarize } from '../../analysis/stats/index.ts';
 import { caseRows, families, layoutOrder, paramText, type CaseRow } from './case-data.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { facetOf, layoutColor, PANEL, topLevel } from './theme.ts';

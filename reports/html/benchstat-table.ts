@@ -1,5 +1,5 @@
-import type { CellComparison, Comparison, ComparisonRow, ComparisonTable } from '../../harness/compare/index.ts';
-import type { SampleSummary } from '../../harness/stats/index.ts';
+import type { CellComparison, Comparison, ComparisonRow, ComparisonTable } from '../../analysis/compare/index.ts';
+import type { SampleSummary } from '../../analysis/stats/index.ts';
 import { goFixed, oldScaler, signedPercent } from '../benchstat-text.ts';
 import { html, join, type SafeHtml } from './escape.ts';
 

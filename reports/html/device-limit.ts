@@ -1,7 +1,7 @@
-import type { ResultsFile } from '../../harness/results/schema.ts';
-import { summarize } from '../../harness/stats/index.ts';
-import { formatSize } from '../../harness/cli/sizes.ts';
-import { formatNs, sig3 } from '../format-units.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { summarize } from '../../analysis/stats/index.ts';
+import { formatSize } from '../../analysis/sizes.ts';
+import { formatNs, sig3 } from '../../analysis/units.ts';
 import { caseRows, families, layoutOrder, paramText } from '../charts/case-data.ts';
 import { html, type SafeHtml } from './escape.ts';
 

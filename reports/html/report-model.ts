@@ -1,5 +1,5 @@
-import type { Comparison } from '../../harness/compare/index.ts';
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import type { Comparison } from '../../analysis/compare/index.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 
 /** One results file given to `report`, with its finished benchstat tables. */
 export interface ReportInput {

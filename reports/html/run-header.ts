@@ -1,6 +1,6 @@
-import type { ResultsFile } from '../../harness/results/schema.ts';
-import { formatSize } from '../../harness/cli/sizes.ts';
-import { minSamplesToDetect } from '../../harness/stats/index.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { formatSize } from '../../analysis/sizes.ts';
+import { minSamplesToDetect } from '../../analysis/stats/index.ts';
 import { html, type HtmlValue, type SafeHtml } from './escape.ts';
 import type { ReportInput } from './report-model.ts';
 

@@ -1,4 +1,4 @@
-import { formatDelta } from '../format-units.ts';
+import { formatDelta } from '../../analysis/units.ts';
 import { html, type SafeHtml } from './escape.ts';
 import type { ReportInput } from './report-model.ts';
 

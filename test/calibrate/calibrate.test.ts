@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import { calibrate, IMPLAUSIBLE_SYNC_NS, nonDurableReason } from '../../harness/calibrate/calibrate.ts';
-import { fsInfo } from '../../harness/calibrate/fs-info.ts';
-import { renderCalibration } from '../../harness/calibrate/render.ts';
-import type { Calibration, CalibrationPoint } from '../../harness/results/schema.ts';
+import { fsInfo } from '../../engines/fs-info.ts';
+import { renderCalibration } from '../../reports/calibrate-text.ts';
+import type { Calibration, CalibrationPoint } from '../../analysis/results-schema.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 /** Internal consistency only: the machine is shared, so no timing thresholds. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fsInfo, mountFor, parseMountInfo } from '../../harness/calibrate/fs-info.ts';
+import { fsInfo, mountFor, parseMountInfo } from '../../engines/fs-info.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const SAMPLE = [

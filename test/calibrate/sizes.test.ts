@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatSize, parseSize, parseSizes } from '../../harness/cli/sizes.ts';
-import { UsageError } from '../../harness/cli/usage-error.ts';
+import { formatSize, parseSize, parseSizes } from '../../analysis/sizes.ts';
+import { UserError } from '../../errors/user-error.ts';
 
 test('parseSizes: k and m are binary, plain bytes, KiB/MiB forms, order kept, duplicates dropped', () => {
   assert.deepEqual(parseSizes(['1k', '4k', '16k', '64k', '256k', '1m']), [1024, 4096, 16384, 65536, 262144, 1048576]);
@@ -9,12 +9,12 @@ test('parseSizes: k and m are binary, plain bytes, KiB/MiB forms, order kept, du
   assert.equal(parseSize('64m'), 64 * 1024 * 1024);
 });
 
-test('parseSizes: a bad size is one UsageError line naming the value and the valid form', () => {
+test('parseSizes: a bad size is one UserError line naming the value and the valid form', () => {
   for (const bad of ['abc', '0', '-4k', '1.5k', '4g', '65m', 'k', '4 kk', '']) {
     assert.throws(
       () => parseSizes(['1k', bad], 'calibrate'),
       (e: unknown) => {
-        assert.ok(e instanceof UsageError);
+        assert.ok(e instanceof UserError);
         assert.ok(!e.message.includes('\n'));
         assert.ok(e.message.startsWith(`calibrate: --sizes "${bad}" is not a size`), e.message);
         assert.match(e.message, /1k,4k,16k,64k,256k,1m/);

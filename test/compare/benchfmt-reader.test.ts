@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBenchText, parseBenchText } from '../../harness/benchfmt/index.ts';
+import { formatBenchText, parseBenchText } from '../../analysis/benchfmt/index.ts';
 
 const GO_TEST_OUTPUT = `goos: linux
 goarch: amd64

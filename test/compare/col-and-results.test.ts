@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCompare } from './helpers.ts';
-import { buildComparisonAlong } from '../../harness/compare/index.ts';
+import { buildComparisonAlong } from '../../analysis/compare/index.ts';
 import { loadBenchInput } from '../../harness/results/read.ts';
-import type { BenchmarkResult, ResultsFile, RunResult } from '../../harness/results/schema.ts';
+import type { BenchmarkResult, ResultsFile, RunResult } from '../../analysis/results-schema.ts';
 
 function run(ns: number): RunResult {
   return {

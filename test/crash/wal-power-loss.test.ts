@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WalEngine } from '../../engines/wal/wal-engine.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
-import { PowerLossFs } from '../../harness/crash/power-loss-fs.ts';
-import { openCrashLayout } from '../../harness/crash/crash-layout.ts';
-import { Store } from '../../harness/replica/store.ts';
-import { RecoveryError } from '../../harness/replica/recover.ts';
+import { PowerLossFs } from '../../engines/testing/power-loss-fs.ts';
+import { openCrashLayout } from '../../crash/crash-layout.ts';
+import { Store } from '../../node/store.ts';
+import { RecoveryError } from '../../node/recover.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const k = (i: number) => Buffer.from(`key-${String(i).padStart(5, '0')}`);

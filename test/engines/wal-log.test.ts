@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32c } from '../../engines/wal/crc32c.ts';
-import { FaultFs } from '../../engines/wal/fault-fs.ts';
+import { FaultFs } from '../../engines/testing/fault-fs.ts';
 import {
   RecordType,
   decodeFrame,

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { GateResult } from '../../harness/gate/model.ts';
+import type { GateResult } from '../../analysis/gate/model.ts';
 import { readResults } from '../../harness/results/read.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
@@ -16,7 +16,7 @@ function worktrees(): string {
 
 function run(args: readonly string[], onStderr?: (all: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

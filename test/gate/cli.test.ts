@@ -7,7 +7,7 @@ import { tmpDir } from '../helpers/tmp-dir.ts';
 import { goText, lognormal, rng } from './synthetic.ts';
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'gate', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'gate', ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decide, type GateOptions } from '../../harness/gate/decide.ts';
-import { holmAdjust } from '../../harness/gate/holm.ts';
-import { mannWhitneyU, sortSamples } from '../../harness/stats/index.ts';
+import { decide, type GateOptions } from '../../analysis/gate/decide.ts';
+import { holmAdjust } from '../../analysis/gate/holm.ts';
+import { mannWhitneyU, sortSamples } from '../../analysis/stats/index.ts';
 import { FP, input, lognormal, rng } from './synthetic.ts';
 
 const NAME = 'BatchCommit/layout=shared/order=interleaved/vs=1024';

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { mergeReplicates } from '../../harness/gate/merge.ts';
+import { mergeReplicates } from '../../analysis/gate/merge.ts';
 import { readResults } from '../../harness/results/read.ts';
 import { saveResults } from '../../harness/results/write.ts';
 import { mkdir } from 'node:fs/promises';
-import type { GateResult } from '../../harness/gate/model.ts';
+import type { GateResult } from '../../analysis/gate/model.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 /**
@@ -19,8 +19,10 @@ const REPLICATES = 8;
 const BENCH = ['bench', '--suite', 'smoke', '--scenario', 'BatchCommit', '--layout', 'shared', '--sizes', '1k', '--count', '1', '--ops', '60', '--no-calibrate', '--no-report', '--quiet'];
 
 function cli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // The slowed side runs through the test entry that injects engines/testing/slow.ts.
+  const entry = env.RAFTBENCH_TEST_SLOW_SYNC_US ? 'test/helpers/slow-sync-cli.ts' : 'cli/main.ts';
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

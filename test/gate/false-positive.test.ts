@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decide, type GateOptions } from '../../harness/gate/decide.ts';
+import { decide, type GateOptions } from '../../analysis/gate/decide.ts';
 import { input, lognormal, rng } from './synthetic.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { parseBenchText } from '../../harness/benchfmt/reader.ts';
-import type { GateInput } from '../../harness/gate/decide.ts';
-import type { Fingerprint } from '../../harness/gate/fingerprint.ts';
+import { parseBenchText } from '../../analysis/benchfmt/reader.ts';
+import type { GateInput } from '../../analysis/gate/decide.ts';
+import type { Fingerprint } from '../../analysis/gate/fingerprint.ts';
 
 /** Seeded PRNG (mulberry32): every synthetic sample replays from its seed. */
 export function rng(seed: number): () => number {

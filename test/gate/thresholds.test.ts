@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { globToRegExp, parseThreshold, parseThresholdConfig, readThresholdConfig, thresholdFor } from '../../harness/gate/thresholds.ts';
-import { UsageError } from '../../harness/cli/usage-error.ts';
+import { globToRegExp, parseThreshold, parseThresholdConfig, readThresholdConfig, thresholdFor } from '../../analysis/gate/thresholds.ts';
+import { UserError } from '../../errors/user-error.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 test('thresholds parse as percentages', () => {
@@ -52,7 +52,7 @@ test('bad config: one line naming the file and the problem', async () => {
     [{ defaults: '5%' }, /unknown key "defaults"/],
   ];
   for (const [v, re] of cases) {
-    assert.throws(() => parseThresholdConfig(v, '--config c.json'), (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n'));
+    assert.throws(() => parseThresholdConfig(v, '--config c.json'), (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
   }
   const { dir, cleanup } = await tmpDir('gate-cfg-');
   try {

@@ -8,8 +8,8 @@ import { tmpDir } from '../helpers/tmp-dir.ts';
 import { LAYOUTS } from '../../engines/layouts/index.ts';
 import { SUITES } from '../../scenarios/index.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
-import { parseBenchText } from '../../harness/benchfmt/index.ts';
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import { parseBenchText } from '../../analysis/benchfmt/index.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 
 /** A line Go's benchmark parser accepts: name, iterations, then value/unit pairs. */
 const GO_LINE = /^Benchmark\S+\t\d+(\t[-+]?\d+(\.\d+)?(e[-+]?\d+)? [^\s]+)+$/;

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const CLI = path.join(ROOT, 'harness', 'cli.ts');
+const CLI = path.join(ROOT, 'cli', 'main.ts');
 
 export interface CliResult {
   readonly code: number | null;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
-import { Cluster } from '../../harness/cluster/cluster.ts';
-import { LocalNetwork } from '../../harness/transport/local-network.ts';
+import { Cluster } from '../../node/cluster/cluster.ts';
+import { LocalNetwork } from '../../node/transport/local-network.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const budget = splitBudget(DEFAULT_BUDGET, 16);

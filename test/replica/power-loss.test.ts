@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findLayout, LAYOUTS } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
-import { withPowerLoss } from '../../engines/power-loss.ts';
-import { Store } from '../../harness/replica/store.ts';
-import { RecoveryError } from '../../harness/replica/recover.ts';
+import { withPowerLoss } from '../../engines/testing/power-loss.ts';
+import { Store } from '../../node/store.ts';
+import { RecoveryError } from '../../node/recover.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProcessCluster } from '../../harness/cluster/process-cluster.ts';
+import { ProcessCluster } from '../../node/cluster/process-cluster.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const key = (i: number) => Buffer.from(`k${String(i).padStart(5, '0')}`);

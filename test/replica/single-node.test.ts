@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
-import { Store } from '../../harness/replica/store.ts';
+import { Store } from '../../node/store.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const budget = splitBudget(DEFAULT_BUDGET, 8);

@@ -1,4 +1,4 @@
-import { RESULTS_SCHEMA, RESULTS_VERSION, type BenchmarkResult, type ResultsFile, type RunResult } from '../../harness/results/schema.ts';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type BenchmarkResult, type ResultsFile, type RunResult } from '../../analysis/results-schema.ts';
 
 /** A run with the given ns/op and a small timeline; latency percentiles scale with ns/op. */
 export function run(nsPerOp: number, bytesPerOp: number): RunResult {

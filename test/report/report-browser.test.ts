@@ -6,9 +6,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { writeReport } from '../../harness/commands/report.ts';
+import { writeReport } from '../../cli/commands/report.ts';
 import { readResults } from '../../harness/results/read.ts';
-import type { BenchmarkResult, ResultsFile } from '../../harness/results/schema.ts';
+import type { BenchmarkResult, ResultsFile } from '../../analysis/results-schema.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,7 +17,7 @@ const IMG = '"<img src=x onerror=alert(1)>';
 const SCREENSHOT = path.join(process.cwd(), 'test-output', 'report', 'report.png');
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCli } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 
 /**
  * Another process reads `file` in a tight loop until `stop` exists, parsing every read; prints

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 
 const isRoot = process.getuid?.() === 0;
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import type { ResultsFile } from '../../harness/results/schema.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 
 /** Every file under `dir` with its bytes and mtime. */
 function snapshot(dir: string): Map<string, { bytes: Buffer; mtimeMs: number }> {

@@ -6,9 +6,9 @@ import { runCli } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { SUITES } from '../../scenarios/index.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
-import { fsInfo, MEMORY_FILESYSTEMS } from '../../harness/calibrate/fs-info.ts';
+import { fsInfo, MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
 import { tmpfsRoot } from '../../scenarios/adr.ts';
-import type { BenchmarkResult, ResultsFile } from '../../harness/results/schema.ts';
+import type { BenchmarkResult, ResultsFile } from '../../analysis/results-schema.ts';
 
 const NEW_FAMILIES = ['MultiRange', 'Truncation', 'Reads', 'ADR'] as const;
 

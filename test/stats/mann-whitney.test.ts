@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mannWhitneyU, minSamplesToDetect, sortSamples, minPossibleP } from '../../harness/stats/index.ts';
+import { mannWhitneyU, minSamplesToDetect, sortSamples, minPossibleP } from '../../analysis/stats/index.ts';
 
 const p = (a: number[], b: number[]) => {
   const r = mannWhitneyU(sortSamples(a), sortSamples(b));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { medianInterval, minSamplesForInterval, quantileInterval, sortSamples } from '../../harness/stats/index.ts';
+import { medianInterval, minSamplesForInterval, quantileInterval, sortSamples } from '../../analysis/stats/index.ts';
 
 // Order statistics for a 95% median interval: published tables (e.g. Conover, Practical Nonparametric
 // Statistics, table A3) give (x2, x9) for n = 10 and (x6, x15) for n = 20; coverage 1 - 2 P(B <= k-1).

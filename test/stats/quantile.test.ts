@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asSorted, mean, median, quantileR8, removeOutliers, sortSamples, tukeyFences, meanSpread, geomean } from '../../harness/stats/index.ts';
+import { asSorted, mean, median, quantileR8, removeOutliers, sortSamples, tukeyFences, meanSpread, geomean } from '../../analysis/stats/index.ts';
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps * Math.max(1, Math.abs(b)), `${a} != ${b}`);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CodecError, decodeMessage, encodeMessage, message } from '../../raft/index.ts';
-import { FRAME_HEADER_BYTES, FrameDecoder, encodeFrame } from '../../harness/transport/codec.ts';
+import { FRAME_HEADER_BYTES, FrameDecoder, encodeFrame } from '../../node/transport/codec.ts';
 import { assertSameMessage, bytes, sampleMessages } from './fixture.ts';
 
 // The message body codec is tested in test/raft/codec.test.ts; this is the stream framing around it.

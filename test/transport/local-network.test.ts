@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { SeededRandom, encodedLength, message, type Message, type NodeId } from '../../raft/index.ts';
-import { LocalNetwork, type LocalNetworkOptions } from '../../harness/transport/local-network.ts';
-import type { Transport } from '../../harness/transport/transport.ts';
+import { LocalNetwork, type LocalNetworkOptions } from '../../node/transport/local-network.ts';
+import type { Transport } from '../../node/transport/transport.ts';
 
 /** Resolves when the network has nothing in flight (bounded, so a bug fails instead of hanging). */
 async function settle(net: LocalNetwork, timeoutMs = 2000): Promise<void> {

@@ -3,8 +3,8 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { message, type Message, type NodeId } from '../../raft/index.ts';
-import { CODEC_VERSION, encodeFrame } from '../../harness/transport/codec.ts';
-import { TcpTransport, type TcpTransportOptions } from '../../harness/transport/tcp-transport.ts';
+import { CODEC_VERSION, encodeFrame } from '../../node/transport/codec.ts';
+import { TcpTransport, type TcpTransportOptions } from '../../node/transport/tcp-transport.ts';
 import { assertSameMessage, bytes } from './fixture.ts';
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -1,0 +1,34 @@
+import type { ResultsFile } from '../results-schema.ts';
+import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './record.ts';
+
+/**
+ * Converts a results.json into Go-format records, one per run (replicate), with the units `bench.txt`
+ * uses so the two compare alike: `ns/op`; `MB/s` when the op carries a payload; `p50-ns`, `p99-ns`,
+ * `p999-ns` from the per-op latency distribution; `syncs/op` and `disk-B/op` (where measured).
+ */
+export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet {
+  const records: BenchRecord[] = [];
+  const config: Record<string, string> = {};
+  if (results.environment?.cpuModel) config['cpu'] = results.environment.cpuModel;
+  for (const b of results.benchmarks) {
+    const { family, parts, procs } = splitName(b.name);
+    b.runs.forEach((run, i) => {
+      const values: BenchValue[] = [{ value: run.nsPerOp, unit: 'ns/op' }];
+      if (b.bytesPerOp > 0) values.push({ value: run.mbPerSec, unit: 'MB/s' });
+      values.push({ value: run.latency.p50, unit: 'p50-ns' });
+      values.push({ value: run.latency.p99, unit: 'p99-ns' });
+      values.push({ value: run.latency.p999, unit: 'p999-ns' });
+      values.push({ value: run.syncsPerOp, unit: 'syncs/op' });
+      if (run.diskBytesPerOp !== null) values.push({ value: run.diskBytesPerOp, unit: 'disk-B/op' });
+      records.push({
+        name: b.name, family, parts, procs, iterations: run.ops, values, config, source: `${label}: ${b.name} run ${i + 1}`,
+      });
+    });
+  }
+  // What the run itself warns about travels with its numbers; `compare` prints it.
+  const runWarnings = results.warnings.map((w) => `${label}: ${w}`);
+  if (!results.complete && !results.warnings.some((w) => w.startsWith('incomplete run'))) {
+    runWarnings.push(`${label}: incomplete run (${results.incompleteReason ?? 'did not finish'})`);
+  }
+  return { label, records, warnings: [], runWarnings };
+}

@@ -1,0 +1,145 @@
+/**
+ * The results file (`results/<run-id>/results.json`), version 1.
+ *
+ * Every number is what was measured on that run. Times are nanoseconds unless the field says otherwise.
+ * Readers must check `schema` and `version` and refuse anything else (see `read-results.ts`).
+ */
+export const RESULTS_SCHEMA = 'raftbench/results';
+export const RESULTS_VERSION = 1;
+
+export interface ResultsFile {
+  readonly schema: typeof RESULTS_SCHEMA;
+  readonly version: typeof RESULTS_VERSION;
+  readonly runId: string;
+  /** False while running and when the run was interrupted or failed: what is here finished, the rest is missing. */
+  complete: boolean;
+  /** Why the run is incomplete (`interrupted by SIGINT`, an error line), when it is. */
+  incompleteReason?: string;
+  readonly startedAt: string;
+  finishedAt?: string;
+  /** argv that reproduces the run, e.g. `["bench","--suite","quick"]`. */
+  readonly command: readonly string[];
+  readonly config: RunConfig;
+  readonly environment: Environment;
+  /** Raw write+fdatasync limit of the data directory, when calibration ran. */
+  calibration?: Calibration;
+  /** The harness's own cost per op (tinybench), when measured: the floor under every result. */
+  harnessOverhead?: HarnessOverhead;
+  /** Things a reader must know (non-durable directory, noisy machine, incomplete run). */
+  warnings: string[];
+  benchmarks: BenchmarkResult[];
+}
+
+export interface RunConfig {
+  readonly suite: string | null;
+  readonly scenarios: readonly string[];
+  readonly layouts: readonly string[];
+  readonly sizes: readonly number[];
+  readonly count: number;
+  /** Ops per run when fixed by the user; otherwise each case's own default. */
+  readonly ops: number | null;
+  readonly dataDir: string;
+  readonly raftDir: string | null;
+  readonly binding: string;
+  readonly [key: string]: unknown;
+}
+
+export interface Environment {
+  readonly hostname: string;
+  readonly cpuModel: string;
+  readonly cpuCount: number;
+  readonly memoryBytes: number;
+  readonly kernel: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly node: string;
+  /** Filesystem type and device of the data directory (from /proc/self/mountinfo). */
+  readonly dataDirFs: { readonly type: string; readonly device: string; readonly mountPoint: string };
+  /** Package versions of the bindings and the engine libraries they carry, e.g. `rocksdb: 5.2.1 (RocksDB 6.17)`. */
+  readonly engines: Readonly<Record<string, string>>;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  /** Load average at start, to tell a busy machine. */
+  readonly loadAverage: readonly number[];
+}
+
+export interface Calibration {
+  readonly dir: string;
+  readonly fsType: string;
+  /** False when the fsync is implausibly fast for a real device (tmpfs, a volatile cache). */
+  readonly durable: boolean;
+  /** Why it is not durable, when it is not (absent in results written before this field). */
+  readonly nonDurableReason?: string;
+  readonly points: readonly CalibrationPoint[];
+}
+
+export interface HarnessOverhead {
+  /** Timing one op with the monotonic clock and recording its latency. */
+  readonly recordNs: number;
+  /** One awaited, already-resolved promise. */
+  readonly awaitNs: number;
+  /** One unsynced put to the in-process memory engine. */
+  readonly memoryPutNs: number;
+}
+
+export interface CalibrationPoint {
+  /** Bytes written before each fdatasync. */
+  readonly size: number;
+  readonly ops: number;
+  readonly p50Ns: number;
+  readonly p99Ns: number;
+  readonly meanNs: number;
+  readonly syncsPerSec: number;
+}
+
+export interface BenchmarkResult {
+  /** Go sub-benchmark form, without the `Benchmark` prefix: `BatchCommit/layout=shared/order=interleaved/vs=1024`. */
+  readonly name: string;
+  readonly family: string;
+  /** The `key=value` parts of the name, in order. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Payload bytes per op, used for MB/s (0 when the op carries no payload). */
+  readonly bytesPerOp: number;
+  /** One entry per replicate, in the order they ran. */
+  runs: RunResult[];
+}
+
+export interface RunResult {
+  /** Ops timed in this run. */
+  readonly ops: number;
+  /** Wall time of the timed part of the run divided by ops. */
+  readonly nsPerOp: number;
+  /** Payload MB/s (1e6 bytes) over the run; 0 when bytesPerOp is 0. */
+  readonly mbPerSec: number;
+  /** Syncs requested from the engines per op. */
+  readonly syncsPerOp: number;
+  /** Bytes the process wrote to the block layer per op (`/proc/self/io` write_bytes), null where unavailable. */
+  readonly diskBytesPerOp: number | null;
+  /** Per-op latency distribution. */
+  readonly latency: LatencySummary;
+  /** Latency over time within the run: at most ~200 buckets of consecutive ops. */
+  readonly timeline: Timeline;
+  /** Family-specific counters per op or per run (e.g. `truncationSyncs`, `truncationSyncNs`), all measured. */
+  readonly extra: Readonly<Record<string, number>>;
+}
+
+export interface LatencySummary {
+  readonly min: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+export interface Timeline {
+  /** Ops per bucket. */
+  readonly bucketOps: number;
+  /** Milliseconds from the start of the run to the end of each bucket. */
+  readonly endMs: readonly number[];
+  /** Mean op latency (ns) within each bucket. */
+  readonly meanNs: readonly number[];
+  /** Max op latency (ns) within each bucket. */
+  readonly maxNs: readonly number[];
+}

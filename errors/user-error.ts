@@ -1,0 +1,38 @@
+/**
+ * The one type for "the user's fault": a bad flag, an unknown layout, an unreadable or foreign results
+ * file, a full or read-only disk. Libraries throw it (or a subclass naming their domain); only the CLI
+ * decides what it means for the exit code (one line, exit 2; never a stack trace).
+ *
+ * This folder is a leaf: every other folder may import it, it imports nothing.
+ */
+export class UserError extends Error {
+  override readonly name: string = 'UserError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** `unknown layout "x"; valid: a, b, c` */
+export function invalidChoice(what: string, value: string, valid: readonly string[]): UserError {
+  const shown = value === '' ? '"" (empty)' : `"${value}"`;
+  return new UserError(`unknown ${what} ${shown}; valid: ${valid.join(', ')}`);
+}
+
+/**
+ * errno codes that mean the user's environment refused an operation the user asked for (a full disk, a
+ * read-only file system, no permission, a quota): the user can fix them, so they are user errors.
+ */
+export const USER_ERRNO: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
+
+/** The errno code of a file-system error a user can fix, else null. */
+export function userErrno(err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && USER_ERRNO.has(code) ? code : null;
+}
+
+/** The first line of an error's message, without Node's `CODE: ` prefix (so a code is never printed twice). */
+export function errorLine(err: unknown): string {
+  const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && msg.startsWith(`${code}: `) ? msg.slice(code.length + 2) : msg;
+}

@@ -1,0 +1,28 @@
+import type { Calibration } from '../analysis/results-schema.ts';
+import { formatSize } from '../analysis/sizes.ts';
+import { formatNs } from '../analysis/units.ts';
+
+/**
+ * The calibration as text: a heading naming the directory and its filesystem, an aligned table (size, ops,
+ * p50, p99, mean, syncs/s), and a warning line when the directory is not durable.
+ */
+export function renderCalibration(cal: Calibration, fs?: { readonly type: string; readonly device: string; readonly mountPoint: string }): string {
+  const where = fs ? `${fs.type} on ${fs.device}, mounted at ${fs.mountPoint}` : cal.fsType;
+  const rows = [
+    ['size', 'ops', 'p50', 'p99', 'mean', 'syncs/s'],
+    ...cal.points.map((p) => [
+      formatSize(p.size),
+      String(p.ops),
+      formatNs(p.p50Ns),
+      formatNs(p.p99Ns),
+      formatNs(p.meanNs),
+      p.syncsPerSec.toFixed(0),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  // Size left-aligned, numbers right-aligned.
+  const table = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  const lines = [`write+fdatasync latency of ${cal.dir} (${where})`, ...table];
+  if (!cal.durable) lines.push(`warning: not durable: ${cal.nonDurableReason ?? `${cal.dir} does not persist what fdatasync is given`}`);
+  return lines.join('\n') + '\n';
+}
