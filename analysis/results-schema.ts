@@ -121,6 +121,35 @@ export interface RunResult {
   readonly timeline: Timeline;
   /** Family-specific counters per op or per run (e.g. `truncationSyncs`, `truncationSyncNs`), all measured. */
   readonly extra: Readonly<Record<string, number>>;
+  /** What reached the devices and what the engines observed themselves doing (absent in older results). */
+  readonly observed?: ObservedIo;
+}
+
+/**
+ * Observed, not requested: the durable flushes and bytes of the timed ops. `syncsPerOp` stays what the
+ * workload asked for; these say what happened.
+ */
+export interface ObservedIo {
+  /** Key and value bytes handed to the engines per op. */
+  readonly payloadBytesPerOp: number;
+  /** Syncs the engines performed per op, by their own count (RocksDB WAL syncs, WAL fdatasyncs); null when none counts them (LMDB, memory). */
+  readonly engineSyncsPerOp: number | null;
+  /**
+   * Each block device the layout writes (`roles`: data, raft), from /proc/diskstats: device-wide, so other
+   * processes' I/O is included. `flushesPerOp` is null where the kernel does not count flushes.
+   */
+  readonly devices: ReadonlyArray<{
+    readonly device: string;
+    readonly roles: readonly string[];
+    readonly writeBack: boolean;
+    readonly flushesPerOp: number | null;
+    readonly bytesPerOp: number;
+    readonly writesPerOp: number;
+  }>;
+  /** Bytes the devices wrote / payload bytes; null when no device was observed (tmpfs, memory). */
+  readonly writeAmp: number | null;
+  /** The engines' own counts over the run (totals, not per op): walBytes, flushes, flushBytes, compactionBytes, stalls, stallMicros, segmentRolls, preallocatedBytes. */
+  readonly engine: Readonly<Record<string, number>>;
 }
 
 export interface LatencySummary {

@@ -33,9 +33,42 @@ export interface Engine {
   close(): Promise<void>;
   /** Counters since open. */
   counters(): EngineCounters;
-  /** Engine-reported statistics where available (e.g. RocksDB properties); keys are engine-specific. */
+  /**
+   * What the engine observed itself doing, cumulative since open: the keys of `ObservedStats` where the
+   * engine can measure them, plus engine-specific ones. Engines sharing one store (column families)
+   * report the same store-wide figures.
+   */
   stats?(): Record<string, number>;
 }
+
+/**
+ * Keys of `Engine.stats()` with one meaning across engines. Each is measured by the engine (RocksDB's
+ * `rocksdb.stats`, the WAL's own counts), never derived from what was requested.
+ */
+export interface ObservedStats {
+  /**
+   * Syncs that reached the file system: RocksDB's WAL syncs, the WAL's fdatasyncs. LMDB has no such count
+   * (lmdb-js flushes on its own thread and exposes no counter): only the device's flushes speak for it.
+   */
+  durableSyncs: number;
+  /** Log bytes written (RocksDB WAL, WAL records). */
+  walBytes: number;
+  /** Memtable flushes and the bytes they wrote (RocksDB). */
+  flushes: number;
+  flushBytes: number;
+  /** Bytes written by compactions (RocksDB). */
+  compactionBytes: number;
+  /** Write stalls and their total time (RocksDB). */
+  stalls: number;
+  stallMicros: number;
+  /** Log segments started, and zero bytes written to preallocate them (WAL). */
+  segmentRolls: number;
+  preallocatedBytes: number;
+}
+
+export const OBSERVED_KEYS: ReadonlyArray<keyof ObservedStats> = [
+  'durableSyncs', 'walBytes', 'flushes', 'flushBytes', 'compactionBytes', 'stalls', 'stallMicros', 'segmentRolls', 'preallocatedBytes',
+];
 
 export type BatchOp =
   | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }

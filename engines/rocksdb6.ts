@@ -4,6 +4,7 @@ import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounte
 import { asBuffer } from './bytes.ts';
 import { expandRangeDeletes } from './expand-range-deletes.ts';
 import type { MemoryBudget } from './memory-budget.ts';
+import { parseRocksStats, rocksObserved } from './rocksdb-stats.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -109,6 +110,14 @@ export class RocksDB6Engine implements Engine {
 
   counters(): EngineCounters {
     return { ...this.#counters };
+  }
+
+  /** RocksDB's own counts from `rocksdb.stats` (WAL syncs and bytes, flushes, compaction, stalls). */
+  stats(): Record<string, number> {
+    const text = this.#db.getProperty?.('rocksdb.stats');
+    if (typeof text !== 'string') return {};
+    const s = parseRocksStats(text);
+    return rocksObserved(s);
   }
 
   async #scanKeys(range: ScanRange): Promise<Uint8Array[]> {

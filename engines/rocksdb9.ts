@@ -4,6 +4,7 @@ import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounte
 import { asBuffer } from './bytes.ts';
 import { expandRangeDeletes } from './expand-range-deletes.ts';
 import type { MemoryBudget } from './memory-budget.ts';
+import { parseRocksStats, rocksObserved } from './rocksdb-stats.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -134,8 +135,10 @@ export class RocksDB9Engine implements Engine {
     return { ...this.#counters };
   }
 
+  /** RocksDB's own counts from `rocksdb.stats` (store-wide: every family shares the WAL), plus a few properties. */
   stats(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const s = parseRocksStats(this.store.db.getProperty('rocksdb.stats'));
+    const out: Record<string, number> = rocksObserved(s);
     for (const p of ['rocksdb.cur-size-all-mem-tables', 'rocksdb.total-sst-files-size', 'rocksdb.num-running-compactions']) {
       const v = Number(this.store.db.getProperty(p));
       if (Number.isFinite(v)) out[p] = v;

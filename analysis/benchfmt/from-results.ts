@@ -1,10 +1,12 @@
-import type { ResultsFile } from '../results-schema.ts';
+import type { ResultsFile, RunResult } from '../results-schema.ts';
 import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './record.ts';
 
 /**
  * Converts a results.json into Go-format records, one per run (replicate), with the units `bench.txt`
  * uses so the two compare alike: `ns/op`; `MB/s` when the op carries a payload; `p50-ns`, `p99-ns`,
- * `p999-ns` from the per-op latency distribution; `syncs/op` and `disk-B/op` (where measured).
+ * `p999-ns` from the per-op latency distribution; `syncs/op` (requested) and `disk-B/op` (where measured);
+ * and what was observed: `dev-flush/op`, `dev-B/op` and `write-amp` from the devices, `eng-sync/op`
+ * from the engines' own counts, and the engines' run totals (`flushes`, `stalls`, ...) where they report them.
  */
 export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet {
   const records: BenchRecord[] = [];
@@ -20,6 +22,7 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
       values.push({ value: run.latency.p999, unit: 'p999-ns' });
       values.push({ value: run.syncsPerOp, unit: 'syncs/op' });
       if (run.diskBytesPerOp !== null) values.push({ value: run.diskBytesPerOp, unit: 'disk-B/op' });
+      values.push(...observedValues(run.observed, run.ops));
       records.push({
         name: b.name, family, parts, procs, iterations: run.ops, values, config, source: `${label}: ${b.name} run ${i + 1}`,
       });
@@ -31,4 +34,17 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
     runWarnings.push(`${label}: incomplete run (${results.incompleteReason ?? 'did not finish'})`);
   }
   return { label, records, warnings: [], runWarnings };
+}
+
+/** Units for what reached the devices and what the engines counted; absent where not measured. */
+function observedValues(o: RunResult['observed'], ops: number): BenchValue[] {
+  if (!o) return [];
+  const out: BenchValue[] = [];
+  const flushes = o.devices.filter((d) => d.flushesPerOp !== null);
+  if (flushes.length > 0) out.push({ value: flushes.reduce((s, d) => s + d.flushesPerOp!, 0), unit: 'dev-flush/op' });
+  if (o.devices.length > 0) out.push({ value: o.devices.reduce((s, d) => s + d.bytesPerOp, 0), unit: 'dev-B/op' });
+  if (o.writeAmp !== null) out.push({ value: o.writeAmp, unit: 'write-amp' });
+  if (o.engineSyncsPerOp !== null) out.push({ value: o.engineSyncsPerOp, unit: 'eng-sync/op' });
+  for (const [k, v] of Object.entries(o.engine)) out.push({ value: ops > 0 ? v / ops : 0, unit: `eng-${k}/op` });
+  return out;
 }

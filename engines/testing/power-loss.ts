@@ -2,9 +2,11 @@ import type { BatchOp, Engine, EngineCounters, ScanRange, WriteOptions } from '.
 import type { Layout } from '../layouts/layout.ts';
 
 /**
- * FOR TESTS: simulates a power loss on real engines. Every unsynced write is applied to the real engine
- * at once and its pre-image is kept in a journal; a synced write or `sync()` makes everything before it
- * durable and empties the journal; `crash()` rolls the journal back, leaving each engine exactly as it
+ * FOR TESTS: simulates a power loss on real engines. Every write is applied to the real engine at once
+ * and its pre-image is kept in a journal; a synced write or `sync()` empties the journal only when the
+ * engine observed a sync of its own (its `stats().durableSyncs` advanced: RocksDB's WAL syncs), not because
+ * the flag was set, so an engine that drops syncs loses those writes here as it would on the device.
+ * Engines that count no syncs of their own (LMDB, memory) are taken at their flag; `crash()` rolls the journal back, leaving each engine exactly as it
  * was at its last sync. Engines that share a WAL (one RocksDB, or column families) share one journal, so
  * a sync of either persists both, as on the device; separate engines have separate journals.
  */
@@ -51,9 +53,20 @@ export class PowerLossEngine implements Engine {
   }
 
   async write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
-    if (!opts.sync) await this.journal.record(this.inner, ops);
+    await this.journal.record(this.inner, ops);
+    const before = this.#observedSyncs();
     await this.inner.write(ops, opts);
-    if (opts.sync) this.journal.clear();
+    if (opts.sync) this.#persistedIfObserved(before);
+  }
+
+  /** The inner engine's own sync count, or null when it keeps none. */
+  #observedSyncs(): number | null {
+    return this.inner.stats?.().durableSyncs ?? null;
+  }
+
+  #persistedIfObserved(before: number | null): void {
+    const after = this.#observedSyncs();
+    if (before === null || after === null || after > before) this.journal.clear();
   }
 
   get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -65,8 +78,9 @@ export class PowerLossEngine implements Engine {
   }
 
   async sync(): Promise<void> {
+    const before = this.#observedSyncs();
     await this.inner.sync();
-    this.journal.clear();
+    this.#persistedIfObserved(before);
   }
 
   close(): Promise<void> {

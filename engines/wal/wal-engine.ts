@@ -165,6 +165,9 @@ export class WalEngine implements Engine {
     for (const l of this.#live.values()) liveBytes += l.bytes;
     return {
       ...s,
+      durableSyncs: s.fdatasyncs,
+      walBytes: s.recordBytes,
+      segmentRolls: s.segmentsCreated,
       segments: this.#log.segments.length,
       liveKeys: this.#index.size,
       liveBytes,

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { findLayout, type Binding } from '../../engines/layouts/index.ts';
+import { observe } from '../counters/observe.ts';
 import type { EngineWrapper } from '../../engines/layouts/layout.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Engine } from '../../engines/engine.ts';
@@ -101,12 +102,14 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const bytes0 = await snapshotEngineBytes(engines);
     const syncs0 = sumSyncs(engines);
     const io0 = processWriteBytes();
+    const observation = observe(engines, { data: scratch, ...(raftDir ? { raft: raftDir } : {}) });
     const rec = new LatencyRecorder(ops);
     rec.start();
     const t0 = nowNs();
     const n = await instance.run(ops, rec, opts.shouldStop);
     const wall = nowNs() - t0;
     if (n < ops) return null;
+    const observed = observation.finish(n);
     const io1 = processWriteBytes();
     const syncs = sumSyncs(engines) - syncs0;
     const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
@@ -119,6 +122,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       latency: rec.summary(),
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },
+      observed,
     };
   } finally {
     await instance.close();

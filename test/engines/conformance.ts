@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Engine } from '../../engines/engine.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import { deviceCheckUnavailable, flushesForSyncedWrites } from './device-sync-check.ts';
 
 export interface ConformanceOptions {
   /** Whether the engine keeps data across close and reopen of the same directory. */
@@ -106,6 +107,29 @@ export function engineConformance(name: string, open: (dir: string) => Promise<E
       assert.equal(after.bytes - before.bytes, 5 + 2 + 1);
       assert.equal(after.syncs - before.syncs, 2);
     }));
+
+  if (opts.persistent) {
+    // What reached the device, not the flag: a durable engine's N synced writes complete >= N device flushes.
+    const SYNCED = 60;
+    test(`${name}: ${SYNCED} synced writes complete at least ${SYNCED} device flushes`, async (t) => {
+      const { dir, cleanup } = await tmpDir(`${name}-flush-`);
+      try {
+        const why = deviceCheckUnavailable(dir);
+        if (why) return t.skip(why);
+        const e = await open(dir);
+        try {
+          const flushes = await flushesForSyncedWrites(e, dir, SYNCED);
+          assert.ok(flushes >= SYNCED, `${SYNCED} synced writes completed only ${flushes} device flushes: synced writes do not reach the device`);
+          const observed = e.stats?.().durableSyncs;
+          if (observed !== undefined) assert.ok(observed >= SYNCED, `the engine counts only ${observed} syncs of its own for ${SYNCED} synced writes`);
+        } finally {
+          await e.close().catch(() => {});
+        }
+      } finally {
+        await cleanup();
+      }
+    });
+  }
 
   if (opts.persistent) {
     test(`${name}: reopen keeps synced data`, async () => {
