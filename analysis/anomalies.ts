@@ -21,7 +21,7 @@ export interface Anomaly {
 export interface AnomalyOptions {
   readonly alpha: number;
   readonly style: Style;
-  /** p90/p50 at or above which latency counts as bimodal (a slow mode of >= 10% of ops). */
+  /** p90/p50 at or above which latency counts as bimodal (a slow mode of >= 10% of ops; default 3). */
   readonly bimodalRatio?: number;
 }
 
@@ -70,7 +70,7 @@ export function findAnomalies(results: ResultsFile, opts: AnomalyOptions): Anoma
       }
     }
   }
-  const ratio = opts.bimodalRatio ?? 2.5;
+  const ratio = opts.bimodalRatio ?? 3;
   const bySize = groupBy(results.benchmarks.filter((b) => b.runs.length > 0), (b) => seriesKey(b, ['vs']));
   for (const b of results.benchmarks) {
     if (b.runs.length === 0) continue;

@@ -19,6 +19,7 @@ import { MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
 import { pointLatest, saveResults } from '../../harness/results/write.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 import { runSummaryText } from '../../harness/runner/run-summary.ts';
+import { explainText } from '../explain-text.ts';
 
 const FLAGS: FlagSpecs = {
   suite: { type: 'string', help: 'suite to run (default quick; see `list`)' },
@@ -176,7 +177,7 @@ export const command: Command = {
     saveResults(outDir, results);
     if (outDir.startsWith(resultsRoot + path.sep)) pointLatest(resultsRoot, outDir);
     const extra: string[] = bool(p, 'no-report') ? [] : await (await import('./report.ts')).benchReportLines(outDir, results);
-    if (!quiet) process.stdout.write(runSummaryText(results) + '\n');
+    if (!quiet) process.stdout.write(runSummaryText(results) + '\n' + explainText(results));
     process.stdout.write(`results: ${path.join(outDir, 'results.json')}\n         ${path.join(outDir, 'bench.txt')}\n`);
     for (const line of extra) process.stdout.write(`${line}\n`);
     return results.complete ? 0 : 130;
