@@ -2,22 +2,24 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { bool, flagHelp, num, parseFlags, str, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { UserError } from '../../errors/user-error.ts';
-import { resultsToBenchSet } from '../../analysis/benchfmt/from-results.ts';
-import type { BenchSet } from '../../analysis/benchfmt/record.ts';
-import { buildComparison, buildComparisonAlong } from '../../analysis/compare/index.ts';
+import { invalidChoice, UserError } from '../../errors/user-error.ts';
+import { buildReportModel, type ReportOptions } from '../../analysis/report/index.ts';
 import { readResults } from '../../harness/results/read.ts';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
 import { writeFileAtomic } from '../../harness/results/write.ts';
-import type { ReportInput, ReportModel } from '../../reports/html/report-model.ts';
 
 const FLAGS: FlagSpecs = {
   out: { type: 'string', short: 'o', help: 'HTML file to write (default <first results dir>/report.html)' },
+  style: { type: 'string', help: 'rfc (default: old benchstat, mean ± range) or ci (current benchstat, median ± CI)' },
   alpha: { type: 'string', help: 'significance level of the Mann-Whitney tests (default 0.05)' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 };
 
-const USAGE = 'report RESULTS... [-o FILE] [--alpha A]';
+const USAGE = 'report RESULTS... [-o FILE] [--style rfc|ci] [--alpha A]';
+const STYLES = ['rfc', 'ci'] as const;
+
+/** What `bench` writes its report with, and `report` without flags: the RFC's benchstat at 0.05. */
+export const DEFAULT_REPORT_OPTIONS: ReportOptions = { style: 'rfc', alpha: 0.05 };
 
 export const command: Command = {
   name: 'report',
@@ -30,12 +32,14 @@ export const command: Command = {
       return 0;
     }
     if (p.positionals.length === 0) throw new UserError(`report: no results given; usage: ${USAGE}`);
-    const alpha = num(p, 'report', 'alpha') ?? 0.05;
+    const style = str(p, 'style') ?? DEFAULT_REPORT_OPTIONS.style;
+    if (!(STYLES as readonly string[]).includes(style)) throw new UserError(`report: ${invalidChoice('style', style, STYLES).message}`);
+    const alpha = num(p, 'report', 'alpha') ?? DEFAULT_REPORT_OPTIONS.alpha;
     if (!(alpha > 0 && alpha < 1)) throw new UserError(`report: --alpha "${str(p, 'alpha')}" must be between 0 and 1`);
     const inputs: Array<{ label: string; results: ResultsFile }> = [];
     for (const label of p.positionals) inputs.push({ label, results: await readResults(label) });
     const out = path.resolve(str(p, 'out') ?? defaultOutput(p.positionals[0]!));
-    const { problems } = await writeReport(out, inputs, alpha);
+    const { problems } = await writeReport(out, inputs, { style: style as ReportOptions['style'], alpha });
     for (const w of problems) process.stderr.write(`report: warning: ${w}\n`);
     process.stdout.write(`${out}\n`);
     return 0;
@@ -54,16 +58,17 @@ function defaultOutput(first: string): string {
 }
 
 /**
- * Renders the report of `inputs` (the first is the baseline when there are several) and writes it to
- * `file` atomically. Used by `report` and at the end of `bench`.
+ * Builds the report model of `inputs` once (the first is the baseline when there are several), renders
+ * it and writes it to `file` atomically. Used by `report` and at the end of `bench`.
  */
 export async function writeReport(
   file: string,
   inputs: ReadonlyArray<{ label: string; results: ResultsFile }>,
-  alpha = 0.05,
+  options: ReportOptions = DEFAULT_REPORT_OPTIONS,
 ): Promise<{ file: string; problems: readonly string[] }> {
+  if (inputs.length === 0) throw new UserError('report: no results given');
   const { renderReport } = await import('../../reports/html/page.ts');
-  const rendered = await renderReport(buildReportModel(inputs, alpha));
+  const rendered = await renderReport(buildReportModel(inputs, options, new Date().toISOString()));
   try {
     writeFileAtomic(file, rendered.html);
   } catch (err) {
@@ -73,34 +78,6 @@ export async function writeReport(
   return { file, problems: rendered.problems };
 }
 
-/** The finished tables behind the page: per input its own and per-family layout comparisons; across inputs one. */
-export function buildReportModel(inputs: ReadonlyArray<{ label: string; results: ResultsFile }>, alpha = 0.05): ReportModel {
-  if (inputs.length === 0) throw new UserError('report: no results given');
-  const opts = { style: 'rfc' as const, alpha, geomean: true };
-  const sets = inputs.map((i) => resultsToBenchSet(i.results, i.label));
-  const built: ReportInput[] = inputs.map((i, k) => {
-    const set = sets[k]!;
-    const familiesInOrder = [...new Set(set.records.map((r) => r.family))];
-    const byLayout = familiesInOrder
-      .map((family) => ({ family, comparison: buildComparisonAlong([sharedFirst(set, family)], 'layout', opts) }))
-      .filter((f) => f.comparison.columns.length > 1);
-    return { label: i.label, results: i.results, single: buildComparison([set], { ...opts, geomean: false }), byLayout };
-  });
-  return {
-    inputs: built as [ReportInput, ...ReportInput[]],
-    runs: inputs.length > 1 ? buildComparison(sets, opts) : null,
-    alpha,
-    generatedAt: new Date().toISOString(),
-  };
-}
-
-/** One family's records with `layout=shared` first, so that shared is the column the others are compared with. */
-function sharedFirst(set: BenchSet, family: string): BenchSet {
-  const records = set.records.filter((r) => r.family === family);
-  const isShared = (r: (typeof records)[number]) => r.parts.some((pt) => pt.key === 'layout' && pt.value === 'shared');
-  return { ...set, records: [...records.filter(isShared), ...records.filter((r) => !isShared(r))] };
-}
-
 /**
  * What `bench` prints about its report: writes `<outDir>/report.html` and returns `report:  <path>`; a
  * report that cannot be made never costs the run its results, so failures become the line instead.
@@ -108,7 +85,7 @@ function sharedFirst(set: BenchSet, family: string): BenchSet {
 export async function benchReportLines(outDir: string, results: ResultsFile): Promise<string[]> {
   const file = path.join(outDir, 'report.html');
   try {
-    const { problems } = await writeReport(file, [{ label: outDir, results }]);
+    const { problems } = await writeReport(file, [{ label: outDir, results }], DEFAULT_REPORT_OPTIONS);
     for (const w of problems) process.stderr.write(`report: warning: ${w}\n`);
     return [`report:  ${file}`];
   } catch (err) {

@@ -1,101 +1,42 @@
-import type { ResultsFile, RunResult } from '../../analysis/results-schema.ts';
-import { compareSamples } from '../../analysis/stats/index.ts';
+import type { DeltaBar, DeltaChart } from '../../analysis/report/index.ts';
 import { formatDelta } from '../../analysis/units.ts';
-import { caseRows, families, layoutOrder, paramText, type CaseRow } from './case-data.ts';
 import type { ChartSpec, VlSpec } from './chart-spec.ts';
+import { significanceTest, testWords } from './method-words.ts';
 import { layoutColor, topLevel } from './theme.ts';
 
-/** One bar: the change of `series` against its baseline in one case. */
-export interface DeltaBar {
-  /** Row label: the case (`order=interleaved vs=1024`). */
-  readonly case: string;
-  /** Bar color: the layout. */
-  readonly series: string;
-  /** new/old - 1, a fraction. */
-  readonly delta: number;
-  readonly significant: boolean;
-  readonly p: number | null;
-  readonly n: string;
-}
-
-const SIG = 'significant (p < α)';
 const NOT_SIG = 'not significant (~)';
 
-/**
- * time/op of every layout against `shared` (or the first layout when there is no `shared`), per case:
- * benchstat's rfc comparison (Mann-Whitney U on Tukey-trimmed runs).
- */
-export function layoutDeltaBars(results: ResultsFile, alpha = 0.05): ChartSpec[] {
-  const all = caseRows(results);
-  const layouts = layoutOrder(results, all);
-  const base = layouts.includes('shared') ? 'shared' : layouts[0];
-  if (base === undefined || layouts.length < 2) return [];
-  const out: ChartSpec[] = [];
-  for (const family of families(all)) {
-    const rows = all.filter((r) => r.family === family);
-    const bars: DeltaBar[] = [];
-    for (const key of new Set(rows.map((r) => r.caseKey))) {
-      const inCase = rows.filter((r) => r.caseKey === key);
-      const b = inCase.find((r) => r.layout === base);
-      if (!b) continue;
-      for (const r of inCase) if (r.layout !== base) bars.push(bar(caseLabel(r, family), r.layout, b.runs, r.runs, alpha));
-    }
-    if (bars.length === 0) continue;
-    out.push(deltaChart({
-      id: `delta-${family}`,
-      title: `${family}: time/op of each layout vs ${base}`,
+/** A finished delta chart of the model (layouts against a base layout, or a run against the baseline run). */
+export function deltaBars(d: DeltaChart): ChartSpec {
+  const sig = `significant (${significanceTest(d.method)})`;
+  if (d.kind === 'layouts') {
+    return deltaChart({
+      id: `delta-${d.family}`,
+      title: `${d.family}: time/op of each layout vs ${d.base}`,
       caption:
-        `Change in time/op of each layout against ${base} in the same ${family} case, in percent (left of zero = faster ` +
-        `than ${base}). Solid bars are significant (two-sided Mann-Whitney U on the Tukey-trimmed runs, p < ${alpha}); ` +
+        `Change in time/op of each layout against ${d.base} in the same ${d.family} case, in percent (left of zero = faster ` +
+        `than ${d.base}). Solid bars are significant (${testWords(d.method)}); ` +
         `pale bars marked ~ are not: benchstat would print ~ there, and with so few runs the bar length is noise.`,
-      bars,
-      series: layouts.filter((l) => l !== base && bars.some((b) => b.series === l)),
-      colorDomain: layouts,
-      xTitle: `time/op change vs ${base} (%)`,
-    }));
+      bars: d.bars,
+      sig,
+      series: d.series,
+      colorDomain: d.colorDomain,
+      xTitle: `time/op change vs ${d.base} (%)`,
+    });
   }
-  return out;
-}
-
-/**
- * time/op of each benchmark in `next` against the same benchmark in `baseline` (two runs of the harness),
- * one chart per family, bars colored by layout.
- */
-export function runDeltaBars(baseline: ResultsFile, next: ResultsFile, baseLabel: string, nextLabel: string, idSuffix: string, alpha = 0.05): ChartSpec[] {
-  const oldRows = caseRows(baseline);
-  const newRows = caseRows(next);
-  const layouts = layoutOrder(next, [...oldRows, ...newRows].filter((r, i, a) => a.findIndex((x) => x.layout === r.layout) === i));
-  const out: ChartSpec[] = [];
-  for (const family of families(newRows)) {
-    const bars: DeltaBar[] = [];
-    for (const r of newRows.filter((x) => x.family === family)) {
-      const o = oldRows.find((x) => x.name === r.name);
-      if (o) bars.push(bar(caseLabel(r, family), r.layout, o.runs, r.runs, alpha));
-    }
-    if (bars.length === 0) continue;
-    out.push(deltaChart({
-      id: `run-delta-${family}-${idSuffix}`,
-      title: `${family}: time/op, ${nextLabel} vs ${baseLabel}`,
-      caption:
-        `Change in time/op of each ${family} benchmark from the baseline run (${baseLabel}) to ${nextLabel}, in percent ` +
-        `(left of zero = faster now), one bar per layout. Solid bars are significant (Mann-Whitney U, p < ${alpha}); pale ` +
-        `bars marked ~ are not.`,
-      bars,
-      series: layouts.filter((l) => bars.some((b) => b.series === l)),
-      colorDomain: layouts,
-      xTitle: `time/op change vs baseline (%)`,
-    }));
-  }
-  return out;
-}
-
-function caseLabel(r: CaseRow, family: string): string {
-  return paramText(r.params, ['layout']) || family;
-}
-
-function bar(caseName: string, series: string, oldRuns: readonly RunResult[], newRuns: readonly RunResult[], alpha: number): DeltaBar {
-  const c = compareSamples(oldRuns.map((x) => x.nsPerOp), newRuns.map((x) => x.nsPerOp), { style: 'rfc', alpha });
-  return { case: caseName, series, delta: c.delta, significant: c.significant, p: c.p, n: `${c.old.n}+${c.new.n}` };
+  return deltaChart({
+    id: `run-delta-${d.family}-${d.index}`,
+    title: `${d.family}: time/op, ${d.against ?? ''} vs ${d.base}`,
+    caption:
+      `Change in time/op of each ${d.family} benchmark from the baseline run (${d.base}) to ${d.against ?? ''}, in percent ` +
+      `(left of zero = faster now), one bar per layout. Solid bars are significant (${testWords(d.method)}); pale ` +
+      `bars marked ~ are not.`,
+    bars: d.bars,
+    sig,
+    series: d.series,
+    colorDomain: d.colorDomain,
+    xTitle: `time/op change vs baseline (%)`,
+  });
 }
 
 interface DeltaChartInput {
@@ -103,6 +44,8 @@ interface DeltaChartInput {
   readonly title: string;
   readonly caption: string;
   readonly bars: readonly DeltaBar[];
+  /** Legend text of a significant bar, naming the test's alpha. */
+  readonly sig: string;
   readonly series: readonly string[];
   readonly colorDomain: readonly string[];
   readonly xTitle: string;
@@ -110,6 +53,7 @@ interface DeltaChartInput {
 
 /** Horizontal grouped bars: a row per case, a bar per series, significance as opacity and a `~` label. */
 export function deltaChart(input: DeltaChartInput): ChartSpec {
+  const SIG = input.sig;
   const cases = [...new Set(input.bars.map((b) => b.case))];
   const data = input.bars.filter((b) => Number.isFinite(b.delta)).map((b) => ({
     case: b.case,

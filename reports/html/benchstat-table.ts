@@ -1,6 +1,6 @@
 import type { CellComparison, Comparison, ComparisonRow, ComparisonTable } from '../../analysis/compare/index.ts';
 import type { SampleSummary } from '../../analysis/stats/index.ts';
-import { goFixed, oldScaler, signedPercent } from '../benchstat-text.ts';
+import { goFixed, oldScaler, pctRange, signedPercent } from '../benchstat-text.ts';
 import { html, join, type SafeHtml } from './escape.ts';
 
 /** Units shown open; the rest of a comparison's tables go into a collapsed block. */
@@ -12,9 +12,11 @@ export interface BenchstatTableOptions {
 }
 
 /**
- * A finished comparison as HTML tables, one per unit, in old benchstat's (`rfc`) notation: each column's
- * `center ± spread`, and for every column after the first its change against column 0, `+x.xx%` when
- * significant, else `~`, with `(p=… n=a+b)`. Colors only mark what benchstat would call significant.
+ * A finished comparison as HTML tables, one per unit, in its style's notation: each column's
+ * `center ±spread` (`rfc`: mean ± range of the kept runs; `ci`: median ± confidence interval, `∞` or `?`
+ * where there is none), and for every column after the first its change against column 0, `+x.xx%` when
+ * significant at the comparison's alpha, else `~`, with `(p=… n=a+b)`. Colors only mark what benchstat
+ * would call significant.
  */
 export function benchstatTables(c: Comparison, opts: BenchstatTableOptions = {}): SafeHtml {
   const main = c.tables.filter((t) => MAIN_UNITS.has(t.unit) && t.rows.length > 0);
@@ -58,20 +60,21 @@ function rowHtml(c: Comparison, t: ComparisonTable, row: ComparisonRow): SafeHtm
   const first = row.cells.find((x) => x !== null) ?? null;
   const scale = oldScaler(first?.center ?? 0, t.unit);
   const cells = row.cells.map((m, i) => {
-    const value = html`<td class="num">${cellText(m, scale)}</td>`;
+    const value = html`<td class="num">${cellText(c, m, scale)}</td>`;
     if (i === 0) return value;
-    return html`${value}${deltaCell(row.vsBase[i] ?? null, t.higherIsBetter, c.alpha)}`;
+    return html`${value}${deltaCell(row.vsBase[i] ?? null, t.higherIsBetter, c)}`;
   });
   return html`<tr><td class="name">${row.name}</td>${join(cells)}</tr>`;
 }
 
-function cellText(m: SampleSummary | null, scale: (x: number) => string): string {
+function cellText(c: Comparison, m: SampleSummary | null, scale: (x: number) => string): string {
   if (m === null) return '–';
-  const mean = scale(m.center);
-  return m.spread === null ? mean : `${mean} ±${goFixed(m.spread * 100, 0)}%`;
+  const center = scale(m.center);
+  if (c.style === 'ci') return `${center} ± ${pctRange(m)}`;
+  return m.spread === null ? center : `${center} ±${goFixed(m.spread * 100, 0)}%`;
 }
 
-function deltaCell(cmp: CellComparison | null, higherIsBetter: boolean, alpha: number): SafeHtml {
+function deltaCell(cmp: CellComparison | null, higherIsBetter: boolean, c: Comparison): SafeHtml {
   if (cmp === null) return html`<td class="num same">–</td>`;
   let note = '';
   if (cmp.testFailure === 'all-equal') note = '(all equal)';
@@ -81,6 +84,6 @@ function deltaCell(cmp: CellComparison | null, higherIsBetter: boolean, alpha: n
     return html`<td class="num same">~ <span class="p">${note}</span></td>`;
   }
   const good = cmp.change === 1 || (cmp.change === 0 && (cmp.delta > 0) === higherIsBetter);
-  const title = `significant at alpha ${alpha}`;
+  const title = `significant at alpha ${c.alpha}`;
   return html`<td class="num ${good ? 'better' : 'worse'}" title="${title}">${signedPercent(cmp.delta)} <span class="p">${note}</span></td>`;
 }

@@ -1,16 +1,14 @@
-import type { ResultsFile } from '../../analysis/results-schema.ts';
-import { summarize } from '../../analysis/stats/index.ts';
+import type { DeviceRatioTable, Method, ReportInput } from '../../analysis/report/index.ts';
 import { formatSize } from '../../analysis/sizes.ts';
 import { formatNs, sig3 } from '../../analysis/units.ts';
-import { caseRows, families, layoutOrder, paramText } from '../charts/case-data.ts';
 import { html, type SafeHtml } from './escape.ts';
 
 /**
  * The device limit from calibration (raw write+fdatasync latency per size) and each result's time/op as a
  * multiple of it where the op's payload size equals a calibrated size.
  */
-export function deviceLimit(r: ResultsFile): SafeHtml {
-  const cal = r.calibration;
+export function deviceLimit(input: ReportInput, method: Method): SafeHtml {
+  const cal = input.results.calibration;
   if (!cal || cal.points.length === 0) {
     return html`<p class="note">This run has no calibration (bench ran with <code>--no-calibrate</code>, or nothing was sized), so there is no device limit to compare with. <code>raftbench calibrate --dir DIR</code> measures it.</p>`;
   }
@@ -18,30 +16,16 @@ export function deviceLimit(r: ResultsFile): SafeHtml {
     (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td></tr>`,
   )}</tbody></table>`;
   const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device.</p>`;
-  return html`${meta}${points}${ratios(r)}`;
+  return html`${meta}${points}${ratios(input.deviceRatios, method)}`;
 }
 
-function ratios(r: ResultsFile): SafeHtml {
-  const byPoint = new Map((r.calibration?.points ?? []).map((p) => [p.size, p.p50Ns]));
-  const rows = caseRows(r).filter((c) => byPoint.has(c.bytesPerOp));
-  if (rows.length === 0) return html`<p class="note">No result has a payload size that was calibrated, so no ratios.</p>`;
-  const layouts = layoutOrder(r, rows);
-  const tables = families(rows).map((family) => {
-    const fam = rows.filter((c) => c.family === family);
-    const cases = [...new Set(fam.map((c) => c.caseKey))];
-    const body = cases.map((key) => {
-      const inCase = fam.filter((c) => c.caseKey === key);
-      const first = inCase[0];
-      const labelText = first ? paramText(first.params, ['layout']) || family : key;
-      return html`<tr><td class="name">${labelText}</td>${layouts.map((l) => {
-        const c = inCase.find((x) => x.layout === l);
-        const limit = c ? byPoint.get(c.bytesPerOp) : undefined;
-        if (!c || limit === undefined) return html`<td class="num">–</td>`;
-        const center = summarize(c.runs.map((x) => x.nsPerOp), { style: 'rfc' }).center;
-        return html`<td class="num">${formatNs(center)} <span class="p">${(center / limit).toFixed(2)}×</span></td>`;
-      })}</tr>`;
-    });
-    return html`<h4>${family}</h4><div class="scroll"><table><thead><tr><th>case</th>${layouts.map((l) => html`<th class="num">${l}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>`;
-  });
-  return html`<h3>Results against the device limit</h3><p class="note">time/op (benchstat center) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size. 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${tables}`;
+function ratios(tables: readonly DeviceRatioTable[], method: Method): SafeHtml {
+  if (tables.length === 0) return html`<p class="note">No result has a payload size that was calibrated, so no ratios.</p>`;
+  const body = tables.map((t) => html`<h4>${t.family}</h4><div class="scroll"><table><thead><tr><th>case</th>${t.layouts.map((l) => html`<th class="num">${l}</th>`)}</tr></thead><tbody>${t.rows.map(
+    (row) => html`<tr><td class="name">${row.label}</td>${row.cells.map((c) => (c === null
+      ? html`<td class="num">–</td>`
+      : html`<td class="num">${formatNs(c.center)} <span class="p">${c.ratio.toFixed(2)}×</span></td>`))}</tr>`,
+  )}</tbody></table></div>`);
+  const center = method.style === 'rfc' ? 'benchstat center: mean of the runs after Tukey outlier removal' : 'benchstat center: median of the runs';
+  return html`<h3>Results against the device limit</h3><p class="note">time/op (${center}) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size. 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${body}`;
 }

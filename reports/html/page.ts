@@ -1,8 +1,8 @@
-import { runCharts, runDeltaBars, type ChartSpec } from '../charts/index.ts';
+import type { Method, ReportInput, ReportModel } from '../../analysis/report/index.ts';
+import { deltaBars, runCharts, type ChartSpec } from '../charts/index.ts';
 import { benchstatTables } from './benchstat-table.ts';
 import { deviceLimit } from './device-limit.ts';
 import { html, join, trustedCss, trustedSvg, type SafeHtml } from './escape.ts';
-import type { ReportInput, ReportModel } from './report-model.ts';
 import { renderSvg } from './render-svg.ts';
 import { environmentTables, reproduce, runMeta, warningsBox } from './run-header.ts';
 import { STYLES } from './styles.ts';
@@ -21,7 +21,7 @@ export interface RenderedReport {
   readonly charts: number;
 }
 
-/** The whole page: one self-contained HTML document, no script, nothing to load. */
+/** The whole page, from the finished model: one self-contained HTML document, no script, nothing to load. */
 export async function renderReport(model: ReportModel): Promise<RenderedReport> {
   const problems: string[] = [];
   const ids = new Set<string>();
@@ -40,7 +40,7 @@ export async function renderReport(model: ReportModel): Promise<RenderedReport> 
 
   const comparisonSection = model.runs ? await runsSection(model, figures) : null;
   const chartBlocks: SafeHtml[] = [];
-  for (const i of model.inputs) chartBlocks.push(html`${sub(i)}${await figures(runCharts(i.results))}`);
+  for (const i of model.inputs) chartBlocks.push(html`${sub(i)}${await figures(runCharts(i.charts))}`);
 
   const toc: Array<[string, string]> = [['verdict', 'At a glance'], ['run', 'Run'], ['device', 'Device limit']];
   if (comparisonSection) toc.push(['comparison', 'Comparison of runs']);
@@ -60,16 +60,16 @@ export async function renderReport(model: ReportModel): Promise<RenderedReport> 
 <body>
 <main>
 <header><h1>raftbench report</h1>${model.inputs.map((i) => html`<p class="meta">${multi ? html`<strong>${i.label}</strong>: ` : ''}${runMeta(i.results)}</p>`)}</header>
-${warningsBox(model.inputs, model.alpha)}
+${warningsBox(model.inputs)}
 <nav class="toc">${toc.map(([id, name]) => html`<a href="#${id}">${name}</a>`)}</nav>
 <section id="verdict"><h2>At a glance</h2>
-<p class="note">time/op of each layout against the first (shared), per case: benchstat's old (rfc) test, Mann-Whitney U on the Tukey-trimmed runs, significant when p &lt; ${model.alpha}.</p>
+<p class="note">time/op of each layout against the first (shared), per case: ${verdictTest(model.method)}.</p>
 ${model.inputs.map((i) => html`${sub(i)}${verdict(i)}`)}</section>
 <section id="run"><h2>Run</h2>${environmentTables(model.inputs)}<h3>Reproduce</h3>${reproduce(model.inputs)}</section>
-<section id="device"><h2>Device limit</h2>${model.inputs.map((i) => html`${sub(i)}${deviceLimit(i.results)}`)}</section>
+<section id="device"><h2>Device limit</h2>${model.inputs.map((i) => html`${sub(i)}${deviceLimit(i, model.method)}`)}</section>
 ${comparisonSection ?? ''}
 <section id="tables"><h2>Benchstat tables</h2>
-<p class="note">Old benchstat (rfc) notation: center = mean of the runs after Tukey outlier removal, ± the larger relative distance of the kept min or max; a change is printed when Mann-Whitney p &lt; ${model.alpha}, else ~, with (p n=old+new).</p>
+<p class="note">${tablesNote(model.method)}</p>
 ${model.inputs.map((i) => html`${sub(i)}${i.byLayout.map((f) => html`<h3>${f.family}: layouts vs ${f.comparison.columns[0] ?? ''}</h3>${benchstatTables(f.comparison)}`)}<details><summary>every benchmark of ${multi ? i.label : 'the run'} (one column, as <code>benchstat results.txt</code>)</summary>${benchstatTables(i.single)}</details>`)}
 </section>
 <section id="charts"><h2>Charts</h2>${chartBlocks}</section>
@@ -81,13 +81,26 @@ ${model.inputs.map((i) => html`${sub(i)}${i.byLayout.map((f) => html`<h3>${f.fam
   return { html: page.toString(), problems, charts };
 }
 
+/** How the verdict decides: the comparison's test at the page's alpha. */
+function verdictTest(m: Method): string {
+  return m.style === 'rfc'
+    ? `benchstat's old (rfc) test, Mann-Whitney U on the Tukey-trimmed runs, significant when p < ${m.alpha}`
+    : `current benchstat's (ci) test, Mann-Whitney U on all runs, significant when p ≤ ${m.alpha}`;
+}
+
+/** How to read the tables, in the style they are printed in. */
+function tablesNote(m: Method): string {
+  return m.style === 'rfc'
+    ? `Old benchstat (rfc) notation: center = mean of the runs after Tukey outlier removal, ± the larger relative distance of the kept min or max; a change is printed when Mann-Whitney p < ${m.alpha}, else ~, with (p n=old+new).`
+    : `Current benchstat (ci) notation: center = median of the runs, ± the ${m.confidence * 100}% confidence interval of the median relative to it (∞ when the runs are too few for one); a change is printed when Mann-Whitney p ≤ ${m.alpha}, else ~, with (p n=old+new).`;
+}
+
 async function runsSection(model: ReportModel, figures: (s: readonly ChartSpec[]) => Promise<SafeHtml>): Promise<SafeHtml> {
   const [base, ...rest] = model.inputs;
-  const deltas: SafeHtml[] = [];
-  for (const [k, i] of rest.entries()) deltas.push(await figures(runDeltaBars(base.results, i.results, base.label, i.label, String(k + 1), model.alpha)));
+  const deltas: SafeHtml[] = [await figures((model.runs?.deltas ?? []).map(deltaBars))];
   return html`<section id="comparison"><h2>Comparison of runs</h2>
 <p>Baseline: <strong>${base.label}</strong> (run ${base.results.runId}); compared: ${join(rest.map((i) => html`<strong>${i.label}</strong> (run ${i.results.runId})`), ', ')}. Each benchmark against the same benchmark in the baseline.</p>
-${model.runs ? benchstatTables(model.runs) : ''}
+${model.runs ? benchstatTables(model.runs.comparison) : ''}
 ${deltas}</section>`;
 }
 

@@ -1,6 +1,6 @@
 import { formatDelta } from '../../analysis/units.ts';
 import { html, type SafeHtml } from './escape.ts';
-import type { ReportInput } from './report-model.ts';
+import type { ReportInput } from '../../analysis/report/index.ts';
 
 /**
  * The answer at a glance: for each family and each layout against column 0 (`shared`), how many cases are

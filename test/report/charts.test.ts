@@ -1,16 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { buildReportModel, medianRunIndex, type ReportOptions, type RunCharts } from '../../analysis/report/index.ts';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 import {
-  latencyPercentiles, latencyTimeline, layoutDeltaBars, mbPerSecVsSize, runCharts, runDeltaBars, throughputVsClients, timePerOpVsSize,
-  type ChartSpec,
+  deltaBars, percentilesChart, runCharts, sizeChart, throughputChart, timelineChart, type ChartSpec,
 } from '../../reports/charts/index.ts';
-import { medianRunIndex } from '../../reports/charts/case-data.ts';
 import { logTicks } from '../../reports/charts/theme.ts';
 import { renderSvg } from '../../reports/html/render-svg.ts';
 import { batchCommit, bench, results, run } from './fixture.ts';
 
 type Row = Record<string, unknown>;
 const values = (c: ChartSpec): Row[] => ((c.spec['data'] as { values: Row[] }).values);
+const RFC: ReportOptions = { style: 'rfc', alpha: 0.05 };
+
+/** The chart data of one run, as the report model computes it. */
+const model = (r: ResultsFile, opts = RFC): RunCharts => buildReportModel([{ label: 'run', results: r }], opts, 'now').inputs[0].charts;
+const timePerOpVsSize = (r: ResultsFile) => model(r).timePerOp.map(sizeChart);
+const mbPerSecVsSize = (r: ResultsFile) => model(r).mbPerSec.map(sizeChart);
+const layoutDeltaBars = (r: ResultsFile, opts = RFC) => model(r, opts).layoutDeltas.map(deltaBars);
+const throughputVsClients = (r: ResultsFile) => model(r).throughput.map(throughputChart);
+const latencyPercentiles = (r: ResultsFile) => model(r).percentiles.map(percentilesChart);
+const latencyTimeline = (r: ResultsFile) => model(r).timelines.map(timelineChart);
 
 test('time/op vs size: one chart per family, a point per case and layout, the device limit per panel', () => {
   const charts = timePerOpVsSize(batchCommit());
@@ -55,7 +65,7 @@ test('charts whose data is absent are left out', () => {
   assert.deepEqual(throughputVsClients(r), []);
   assert.equal(latencyPercentiles(r).length, 1);
   assert.equal(latencyTimeline(r).length, 1);
-  assert.deepEqual(runCharts(results([])), []);
+  assert.deepEqual(runCharts(model(results([]))), []);
 });
 
 test('throughput vs clients: ops/s per layout along clients, one panel per other parameter set', () => {
@@ -81,7 +91,7 @@ test('delta bars: each layout vs shared with significance from benchstat rfc; ~ 
   const d = values(c);
   assert.equal(d.length, 4);
   assert.ok(d.every((x) => x['layout'] === 'dedicated'));
-  const sig = d.filter((x) => x['sig'] === 'significant (p < α)');
+  const sig = d.filter((x) => x['sig'] === 'significant (p < 0.05)');
   assert.equal(sig.length, 3);
   for (const x of sig) {
     assert.ok(Math.abs((x['pct'] as number) + 20) < 1e-9);
@@ -99,11 +109,12 @@ test('run delta bars compare the same benchmark across two runs', () => {
   const a = batchCommit();
   const b = batchCommit();
   for (const x of b.benchmarks) x.runs = x.runs.map((r) => run(r.nsPerOp * 1.5, x.bytesPerOp));
-  const c = runDeltaBars(a, b, 'old', 'new', '1');
+  const c = buildReportModel([{ label: 'old', results: a }, { label: 'new', results: b }], RFC, 'now').runs!.deltas.map(deltaBars);
   assert.equal(c.length, 1);
   const d = values(c[0]!);
   assert.equal(d.length, 8);
-  assert.ok(d.every((x) => Math.abs((x['pct'] as number) - 50) < 1e-9 && x['sig'] === 'significant (p < α)'));
+  assert.ok(d.every((x) => Math.abs((x['pct'] as number) - 50) < 1e-9 && x['sig'] === 'significant (p < 0.05)'));
+  assert.equal(c[0]!.title, 'BatchCommit: time/op, new vs old');
 });
 
 test('latency timeline picks the median run of one case and says which', () => {
@@ -135,7 +146,7 @@ test('every chart of a full fixture compiles and draws without a Vega warning; i
   for (const b of r.benchmarks) (b as { params: Record<string, string> }).params = { ...b.params, order: `${b.params['order']}"<img src=x onerror=alert(1)>` };
   r.benchmarks.push(bench(evil, [['layout', 'shared'], ['vs', '1024']], 1000), bench(evil, [['layout', 'dedicated'], ['vs', '1024']], 900));
   r.benchmarks.push(bench(evil, [['layout', 'shared'], ['vs', '4096']], 2000), bench(evil, [['layout', evil], ['vs', '4096']], 900));
-  const charts = runCharts(r);
+  const charts = runCharts(model(r));
   assert.ok(charts.length >= 10, `${charts.length} charts`);
   for (const c of charts) {
     const { svg, warnings } = await renderSvg(c.spec);

@@ -1,4 +1,4 @@
-import type { BenchmarkResult, ResultsFile, RunResult } from '../../analysis/results-schema.ts';
+import type { BenchmarkResult, ResultsFile, RunResult } from '../results-schema.ts';
 
 /**
  * One benchmark of a results file, arranged for charts: its family, layout, the parameters in name order,
