@@ -1,30 +1,30 @@
 import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { hasWarning, warning, type Warning } from '../../analysis/warning.ts';
 import { formatSize } from '../../analysis/sizes.ts';
 import { minSamplesToDetect } from '../../analysis/stats/index.ts';
 import { html, type HtmlValue, type SafeHtml } from './escape.ts';
 import type { ReportInput } from './report-model.ts';
 
 /** Warnings a reader must see before any number: the run's own, plus what the results imply. */
-export function runWarnings(r: ResultsFile, alpha: number): { text: string; severe: boolean }[] {
-  const out: { text: string; severe: boolean }[] = [];
-  const has = (re: RegExp) => (r.warnings ?? []).some((w) => re.test(w));
-  if (!r.complete && !has(/incomplete/i)) out.push({ text: `incomplete run: ${r.incompleteReason ?? 'no reason recorded'}; only finished runs are included`, severe: true });
-  for (const w of r.warnings ?? []) out.push({ text: w, severe: /incomplete|not durable|tmpfs|ramfs/i.test(w) });
-  if (r.calibration && !r.calibration.durable && !has(/durable/i)) {
-    out.push({ text: `data directory ${r.calibration.dir} (${r.calibration.fsType}) is not durable: fdatasync there costs no device time, so synced layouts look faster than on a disk`, severe: true });
+export function runWarnings(r: ResultsFile, alpha: number): Warning[] {
+  const out: Warning[] = [];
+  if (!r.complete && !hasWarning(r.warnings, 'incomplete-run')) out.push(warning('incomplete-run', 'severe', `incomplete run: ${r.incompleteReason ?? 'no reason recorded'}; only finished runs are included`));
+  out.push(...(r.warnings ?? []));
+  if (r.calibration && !r.calibration.durable && !hasWarning(r.warnings, 'calibration-not-durable', 'data-dir-not-durable')) {
+    out.push(warning('calibration-not-durable', 'severe', `data directory ${r.calibration.dir} (${r.calibration.fsType}) is not durable: fdatasync there costs no device time, so synced layouts look faster than on a disk`));
   }
   const need = minSamplesToDetect(alpha);
   const count = Number(r.config?.count ?? 0);
   if (count > 0 && count < need.n) {
-    out.push({ text: `${count} run${count === 1 ? '' : 's'} per case: the Mann-Whitney test cannot reach p < ${alpha} with fewer than ${need.n} runs per side, so every difference shows as ~ (use --count 10 or more)`, severe: false });
+    out.push(warning('too-few-runs', 'warning', `${count} run${count === 1 ? '' : 's'} per case: the Mann-Whitney test cannot reach p < ${alpha} with fewer than ${need.n} runs per side, so every difference shows as ~ (use --count 10 or more)`));
   }
-  if (r.environment?.gitDirty) out.push({ text: 'the harness ran from a git tree with uncommitted changes; the commit below does not fully reproduce it', severe: false });
+  if (r.environment?.gitDirty) out.push(warning('git-dirty', 'info', 'the harness ran from a git tree with uncommitted changes; the commit below does not fully reproduce it'));
   return out;
 }
 
 export function warningsBox(inputs: readonly ReportInput[], alpha: number): SafeHtml {
   const multi = inputs.length > 1;
-  const items = inputs.flatMap((i) => runWarnings(i.results, alpha).map((w) => ({ ...w, label: multi ? i.label : null })));
+  const items = inputs.flatMap((i) => runWarnings(i.results, alpha).map((w) => ({ text: w.text, severe: w.severity === 'severe', label: multi ? i.label : null })));
   if (items.length === 0) return html``;
   const severe = items.some((i) => i.severe);
   return html`<section class="warnings${severe ? ' severe' : ''}" id="warnings"><h2>Warnings</h2><ul>${items.map(
