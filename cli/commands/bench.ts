@@ -61,7 +61,7 @@ export const command: Command = {
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count') ? { count: int(p, 'bench', 'count')! } : {}),
       ...(int(p, 'bench', 'ops') ? { ops: int(p, 'bench', 'ops')! } : {}),
-    });
+    }, deps.catalog);
 
     const quiet = bool(p, 'quiet');
     const resultsRoot = path.resolve('results');
