@@ -1,11 +1,16 @@
+import type { Warning } from './warning.ts';
+
 /**
- * The results file (`results/<run-id>/results.json`), version 1.
+ * The results file (`results/<run-id>/results.json`), version 2.
  *
  * Every number is what was measured on that run. Times are nanoseconds unless the field says otherwise.
- * Readers must check `schema` and `version` and refuse anything else (see `read-results.ts`).
+ * Readers must check `schema` and `version` and refuse anything else (see `harness/results/read.ts`).
+ *
+ * Version 2 (this one): `warnings` are `{code, severity, text}` values. Version 1 held them as prose
+ * strings; `results-migrate.ts` reads version-1 files into this shape.
  */
 export const RESULTS_SCHEMA = 'raftbench/results';
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
 export interface ResultsFile {
   readonly schema: typeof RESULTS_SCHEMA;
@@ -25,8 +30,8 @@ export interface ResultsFile {
   calibration?: Calibration;
   /** The harness's own cost per op (tinybench), when measured: the floor under every result. */
   harnessOverhead?: HarnessOverhead;
-  /** Things a reader must know (non-durable directory, noisy machine, incomplete run). */
-  warnings: string[];
+  /** Things a reader must know (non-durable directory, noisy machine, incomplete run), as values with a code. */
+  warnings: Warning[];
   benchmarks: BenchmarkResult[];
 }
 

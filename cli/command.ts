@@ -1,4 +1,5 @@
 import type { EngineWrapper } from '../engines/layouts/layout.ts';
+import type { Catalog } from '../harness/runner/plan.ts';
 
 /** One CLI command. `run` returns the exit code; a UserError thrown from it exits 2 with one line. */
 export interface Command {
@@ -14,4 +15,6 @@ export interface Command {
 export interface CliDeps {
   /** Wraps every RocksDB engine `bench` opens (see `LayoutOptions.wrapEngine`). */
   readonly wrapEngine?: EngineWrapper;
+  /** The suites and families `bench` plans from (default: the named ones in scenarios/). */
+  readonly catalog?: Catalog;
 }

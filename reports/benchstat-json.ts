@@ -6,6 +6,7 @@ import type { Comparison } from '../analysis/compare/index.ts';
  * "Infinity", "-Infinity" and "NaN" (an infinite bound means the sample is too small for the interval).
  */
 export function renderBenchstatJson(c: Comparison): string {
-  const doc = { schema: 'raftbench/compare', version: 1, ...c };
+  // Version 2: input warnings are {code, severity, text, source} values (version 1 had strings).
+  const doc = { schema: 'raftbench/compare', version: 2, ...c };
   return JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
 }

@@ -4,8 +4,10 @@ import { Cluster } from '../node/cluster/cluster.ts';
 import { fsInfo, MEMORY_FILESYSTEMS } from '../engines/fs-info.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
 import { LAYOUTS } from '../engines/layouts/index.ts';
-import type { Family } from './family.ts';
-import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
+import { defineFamily } from './family.ts';
+import { enumParam, VALUE_SIZE } from './params.ts';
+import { NODES } from './cluster-write.ts';
+import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
 const KEY_PREFIX = Buffer.from('user/');
@@ -27,15 +29,15 @@ export const RAFT_MEDIA = ['disk', 'tmpfs'] as const;
  * Results with `raftmedia=tmpfs` carry a warning in results.json (see harness/runner/placement-warnings.ts),
  * and `extra.raftOnMemoryFs` says, per run, whether the raft directory was on a memory filesystem.
  */
-export const adr: Family = {
+export const adr = defineFamily({
   name: 'ADR',
   summary: 'ClusterWrite with every raft log on tmpfs (stand-in for stable memory) vs on disk (Intel ADR article)',
   nameOrder: ['layout', 'raftmedia', 'nodes', 'vs', 'clients'],
   layouts: LAYOUTS.filter((l) => l.separate).map((l) => l.name),
-  bytesPerOp: (p) => Number(p.vs),
+  params: { raftmedia: enumParam(RAFT_MEDIA, 'disk'), nodes: NODES, vs: VALUE_SIZE, clients: CLIENTS },
+  bytesPerOp: (p) => p.vs,
   async open(ctx) {
-    const media = ctx.params.raftmedia ?? 'disk';
-    if (media !== 'disk' && media !== 'tmpfs') throw new Error(`ADR: bad raftmedia ${media}; valid: ${RAFT_MEDIA.join(', ')}`);
+    const media = ctx.params.raftmedia;
     let tmp: string | null = null;
     if (media === 'tmpfs') {
       const root = tmpfsRoot();
@@ -56,7 +58,7 @@ export const adr: Family = {
     };
     let cluster: Cluster | null = null;
     try {
-      cluster = await Cluster.open({ nodes: Number(ctx.params.nodes ?? 3), layout: ctx.layout, layoutOptions, network, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
+      cluster = await Cluster.open({ nodes: ctx.params.nodes, layout: ctx.layout, layoutOptions, network, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
       const c = cluster;
       const leader = await c.leader(1);
       const stores = [leader, ...c.stores.filter((s) => s !== null && s !== leader)] as NonNullable<(typeof c.stores)[number]>[];
@@ -67,4 +69,4 @@ export const adr: Family = {
       throw err;
     }
   },
-};
+});

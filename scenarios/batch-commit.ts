@@ -1,6 +1,7 @@
 import type { Engine } from '../engines/engine.ts';
-import type { CaseInstance, Family, OpSink } from './family.ts';
-import { nowNs } from './family.ts';
+import type { CaseInstance, OpSink } from './family.ts';
+import { defineFamily, nowNs, openOnLayout } from './family.ts';
+import { enumParam, VALUE_SIZE } from './params.ts';
 import { randomValue, seqKey } from './value.ts';
 
 const RAFT_PREFIX = Buffer.from('r/log/');
@@ -16,16 +17,15 @@ const STATE_PREFIX = Buffer.from('s/kv/');
  * benchmark; an op's latency is then its synced write plus its unsynced write, timed apart, and the
  * latency-over-time chart places each op at its synced write.
  */
-export const batchCommit: Family = {
+export const batchCommit = defineFamily({
   name: 'BatchCommit',
   summary: 'one synced put to the raft engine + one unsynced put to the state engine (RFC engine-level benchmark)',
   nameOrder: ['layout', 'order', 'vs'],
-  bytesPerOp: (p) => Number(p.vs),
-  async open(ctx) {
-    const layout = await ctx.layout.open(ctx.layoutOptions);
-    const value = randomValue(Number(ctx.params.vs));
+  params: { order: enumParam(['interleaved', 'sequential']), vs: VALUE_SIZE },
+  bytesPerOp: (p) => p.vs,
+  open: (ctx) => openOnLayout(ctx, async (layout) => {
+    const value = randomValue(ctx.params.vs);
     const order = ctx.params.order;
-    if (order !== 'interleaved' && order !== 'sequential') throw new Error(`BatchCommit: bad order ${String(order)}`);
     let next = 0;
     const instance: CaseInstance = {
       async run(ops: number, sink: OpSink, shouldStop: () => boolean): Promise<number> {
@@ -39,8 +39,8 @@ export const batchCommit: Family = {
       close: () => layout.close(),
     };
     return instance;
-  },
-};
+  }),
+});
 
 async function interleaved(raft: Engine, state: Engine, value: Buffer, first: number, ops: number, sink: OpSink, stop: () => boolean): Promise<number> {
   for (let i = 0; i < ops; i++) {

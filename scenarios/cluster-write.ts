@@ -1,7 +1,8 @@
 import { Cluster } from '../node/cluster/cluster.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
-import type { Family } from './family.ts';
-import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
+import { defineFamily } from './family.ts';
+import { intParam, VALUE_SIZE } from './params.ts';
+import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
 const KEY_PREFIX = Buffer.from('user/');
@@ -12,26 +13,38 @@ const KEY_PREFIX = Buffer.from('user/');
  * the write is acknowledged once a quorum persisted it and the leader applied it. A write costs the
  * slowest fsync the quorum needs, so faster log storage pays off twice.
  */
-export const clusterWrite: Family = {
+/** Nodes in a cluster: an odd count from 1 up is the usual choice; the suites use 3 and 5. */
+export const NODES = intParam(1, 9, 3);
+
+export const clusterWrite = defineFamily({
   name: 'ClusterWrite',
   summary: 'one client put through a 3- or 5-node cluster, each node its own layout and data dir (etcd; Intel)',
   nameOrder: ['layout', 'nodes', 'vs', 'clients'],
-  bytesPerOp: (p) => Number(p.vs),
+  params: { nodes: NODES, vs: VALUE_SIZE, clients: CLIENTS },
+  bytesPerOp: (p) => p.vs,
   async open(ctx) {
     const network = new LocalNetwork();
-    const cluster = await Cluster.open({
-      nodes: Number(ctx.params.nodes ?? 3),
-      layout: ctx.layout,
-      layoutOptions: ctx.layoutOptions,
-      network,
-      truncation: DEFAULT_TRUNCATION,
-      seed: ctx.seed,
-    });
-    const leader = await cluster.leader(1);
-    const stores = [leader, ...cluster.stores.filter((s) => s !== null && s !== leader)] as NonNullable<(typeof cluster.stores)[number]>[];
-    return storeInstance(leader, ctx.params, (seq, value) => cluster.put(1, seqKey(KEY_PREFIX, seq), value), stores, async () => {
-      await cluster.close();
+    const close = async () => {
+      await cluster?.close();
       network.close();
-    });
+    };
+    let cluster: Cluster | null = null;
+    try {
+      cluster = await Cluster.open({
+        nodes: ctx.params.nodes,
+        layout: ctx.layout,
+        layoutOptions: ctx.layoutOptions,
+        network,
+        truncation: DEFAULT_TRUNCATION,
+        seed: ctx.seed,
+      });
+      const c = cluster;
+      const leader = await c.leader(1);
+      const stores = [leader, ...c.stores.filter((s) => s !== null && s !== leader)] as NonNullable<(typeof c.stores)[number]>[];
+      return storeInstance(leader, ctx.params, (seq, value) => c.put(1, seqKey(KEY_PREFIX, seq), value), stores, close);
+    } catch (err) {
+      await close().catch(() => undefined);
+      throw err;
+    }
   },
-};
+});

@@ -1,12 +1,13 @@
-import type { LayoutDef, LayoutOptions } from '../engines/layouts/index.ts';
+import type { Layout, LayoutDef, LayoutOptions } from '../engines/layouts/index.ts';
 import type { Engine } from '../engines/engine.ts';
+import type { ParamSchema, ParamsOf } from './params.ts';
 
 /**
  * A scenario family: what one op is, and the parameters it varies. The runner expands a suite into cases
  * (one per layout x parameter combination), and for each replicate opens a fresh instance in a fresh data
  * directory, warms it up, times `ops` ops and closes it.
  */
-export interface Family {
+export interface Family<S extends ParamSchema = ParamSchema> {
   readonly name: string;
   /** One line for `list`. */
   readonly summary: string;
@@ -14,17 +15,28 @@ export interface Family {
   readonly nameOrder: readonly string[];
   /** Layouts this family can run on (default: all). */
   readonly layouts?: readonly string[];
+  /** Every parameter of its names but `layout` (always `vs`), its kind and what is valid. */
+  readonly params: S;
   /** Payload bytes one op carries (for MB/s). */
-  bytesPerOp(params: CaseParams): number;
-  /** Opens a fresh instance for one replicate. */
-  open(ctx: CaseContext): Promise<CaseInstance>;
+  bytesPerOp(params: ParamsOf<S>): number;
+  /**
+   * Opens a fresh instance for one replicate, with parameters the plan already parsed and checked. If it
+   * throws after opening a layout, it closes the layout first (`openOnLayout`).
+   */
+  open(ctx: CaseContext<ParamsOf<S>>): Promise<CaseInstance>;
 }
 
-/** Parameter values of one case, including `layout` and `vs` (value size in bytes). */
+/** A family with its parameter types inferred from its schema. */
+export function defineFamily<const S extends ParamSchema>(family: Family<S>): Family<S> {
+  return family;
+}
+
+/** Parameter values of one case as they appear in its name, including `layout` and `vs` (value size in bytes). */
 export type CaseParams = Readonly<Record<string, string>>;
 
-export interface CaseContext {
-  readonly params: CaseParams;
+export interface CaseContext<P = ParamsOf<ParamSchema>> {
+  /** Typed, checked parameters (see `params.ts`). */
+  readonly params: P;
   readonly layout: LayoutDef;
   /** Where this replicate's engines live (fresh, empty). */
   readonly layoutOptions: LayoutOptions;
@@ -50,6 +62,23 @@ export interface CaseInstance {
   /** Family-specific measured counters for the last `run` (e.g. truncation syncs). */
   extra?(): Record<string, number>;
   close(): Promise<void>;
+}
+
+/**
+ * Opens `ctx`'s layout and builds an instance on it; when building throws, the layout is closed before
+ * the error goes on, so a failed case leaves no engine open (and no lock held) behind it. The layout the
+ * build gets closes once however often it is asked (a store the build opened may have closed it already).
+ */
+export async function openOnLayout<T>(ctx: Pick<CaseContext<unknown>, 'layout' | 'layoutOptions'>, build: (layout: Layout) => Promise<T>): Promise<T> {
+  const opened = await ctx.layout.open(ctx.layoutOptions);
+  let closing: Promise<void> | null = null;
+  const layout: Layout = { ...opened, close: () => (closing ??= opened.close()) };
+  try {
+    return await build(layout);
+  } catch (err) {
+    await layout.close().catch(() => undefined); // the build's error is the one to report
+    throw err;
+  }
 }
 
 /** A monotonic clock in nanoseconds, as a number (exact below 2^53 ns, about 104 days). */

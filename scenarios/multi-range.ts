@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Store } from '../node/store.ts';
-import type { CaseInstance, Family } from './family.ts';
-import { nowNs } from './family.ts';
-import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
+import type { Layout } from '../engines/layouts/index.ts';
+import type { CaseInstance } from './family.ts';
+import { defineFamily, nowNs, openOnLayout } from './family.ts';
+import { intParam, VALUE_SIZE } from './params.ts';
+import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
 const KEY_PREFIX = Buffer.from('user/');
@@ -19,45 +21,46 @@ const MAX_GROUPS = 100_000;
  * Opening elects every group and applies its first (empty) entry before timing starts, so the timed
  * run holds only client puts; the time that took is reported as `openMs`.
  */
-export const multiRange: Family = {
+export const multiRange = defineFamily({
   name: 'MultiRange',
   summary: 'one put to one of N raft groups on one store (1, 100, 1000; RFC: thousands of replicas per store)',
   nameOrder: ['layout', 'groups', 'vs', 'clients'],
   layouts: ['shared', 'dedicated', 'shared-cf', 'wal', 'wal-per-group', 'lmdb', 'memory'],
-  bytesPerOp: (p) => Number(p.vs),
-  async open(ctx) {
-    const groups = Number(ctx.params.groups ?? 1);
-    if (!(Number.isInteger(groups) && groups >= 1 && groups <= MAX_GROUPS)) {
-      throw new Error(`MultiRange: groups must be an integer in 1..${MAX_GROUPS}, got ${String(ctx.params.groups)}`);
-    }
+  params: { groups: intParam(1, MAX_GROUPS, 1), vs: VALUE_SIZE, clients: CLIENTS },
+  bytesPerOp: (p) => p.vs,
+  open: (ctx) => {
+    const groups = ctx.params.groups;
     const t0 = nowNs();
-    const layout = await ctx.layout.open(ctx.layoutOptions);
-    const ids = Array.from({ length: groups }, (_, i) => i + 1);
-    const store = await Store.open({ id: 1, peers: [1], groups: ids, layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
-    try {
-      await allLeading(store, ids);
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-    const openMs = (nowNs() - t0) / 1e6;
-    const inner = storeInstance(store, ctx.params, (seq, value) => store.put((seq % groups) + 1, seqKey(KEY_PREFIX, seq), value), [store]);
-    let before: number[] = [];
-    const instance: CaseInstance = {
-      async run(n, sink, stop) {
-        before = ids.map((g) => store.appliedIndex(g));
-        return inner.run(n, sink, stop);
-      },
-      engines: () => inner.engines(),
-      extra() {
-        const groupsWritten = ids.reduce((k, g, i) => k + (store.appliedIndex(g) > (before[i] ?? 0) ? 1 : 0), 0);
-        return { ...inner.extra?.(), openMs, groupsWritten };
-      },
-      close: () => inner.close(),
-    };
-    return instance;
+    return openOnLayout(ctx, (layout) => onStore(ctx.params, ctx.seed, layout, groups, t0));
   },
-};
+});
+
+async function onStore(params: { readonly vs: number; readonly clients: number }, seed: number, layout: Layout, groups: number, t0: number): Promise<CaseInstance> {
+  const ids = Array.from({ length: groups }, (_, i) => i + 1);
+  const store = await Store.open({ id: 1, peers: [1], groups: ids, layout, truncation: DEFAULT_TRUNCATION, seed });
+  try {
+    await allLeading(store, ids);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const openMs = (nowNs() - t0) / 1e6;
+  const inner = storeInstance(store, params, (seq, value) => store.put((seq % groups) + 1, seqKey(KEY_PREFIX, seq), value), [store]);
+  let before: number[] = [];
+  const instance: CaseInstance = {
+    async run(n, sink, stop) {
+      before = ids.map((g) => store.appliedIndex(g));
+      return inner.run(n, sink, stop);
+    },
+    engines: () => inner.engines(),
+    extra() {
+      const groupsWritten = ids.reduce((k, g, i) => k + (store.appliedIndex(g) > (before[i] ?? 0) ? 1 : 0), 0);
+      return { ...inner.extra?.(), openMs, groupsWritten };
+    },
+    close: () => inner.close(),
+  };
+  return instance;
+}
 
 /** Waits until `store` leads every group and has applied its first entry (single node: at once). */
 async function allLeading(store: Store, ids: readonly number[], timeoutMs = 60_000): Promise<void> {

@@ -3,7 +3,9 @@ import { Cluster } from '../node/cluster/cluster.ts';
 import { NotLeaderError, type Store } from '../node/store.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
 import { closedLoop } from './client-load.ts';
-import type { CaseInstance, Family } from './family.ts';
+import type { CaseInstance } from './family.ts';
+import { defineFamily } from './family.ts';
+import { enumParam, intParam, VALUE_SIZE } from './params.ts';
 import { DEFAULT_TRUNCATION } from './replica-write.ts';
 import { randomValue, seqKey } from './value.ts';
 
@@ -26,25 +28,29 @@ export const LOAD_WRITERS = 4;
  * so reads share the Ready loop with appends, fsyncs and applies. `extra` reports the writes done per
  * read and the messages sent per read (how well ReadIndex rounds are shared; heartbeats included).
  */
-export const reads: Family = {
+export const reads = defineFamily({
   name: 'Reads',
   summary: 'linearizable (ReadIndex, batched) vs serializable reads on a 3-node cluster, alone or under writes (etcd 3.1)',
   nameOrder: ['layout', 'read', 'load', 'vs', 'readers'],
-  bytesPerOp: (p) => Number(p.vs),
+  params: {
+    read: enumParam(['linearizable', 'serializable'], 'linearizable'),
+    load: enumParam(['none', 'writes'], 'none'),
+    vs: VALUE_SIZE,
+    readers: intParam(1, 10_000, 1),
+  },
+  bytesPerOp: (p) => p.vs,
   async open(ctx) {
-    const mode = ctx.params.read ?? 'linearizable';
-    if (mode !== 'linearizable' && mode !== 'serializable') throw new Error(`Reads: bad read ${mode}; valid: linearizable, serializable`);
-    const load = ctx.params.load ?? 'none';
-    if (load !== 'none' && load !== 'writes') throw new Error(`Reads: bad load ${load}; valid: none, writes`);
-    const readers = Number(ctx.params.readers ?? 1);
-    const value = randomValue(Number(ctx.params.vs));
+    const { read: mode, load, readers } = ctx.params;
+    const value = randomValue(ctx.params.vs);
     const network = new LocalNetwork();
-    const cluster = await Cluster.open({ nodes: 3, layout: ctx.layout, layoutOptions: ctx.layoutOptions, network, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
+    let opened: Cluster | null = null;
     const close = async () => {
-      await cluster.close();
+      await opened?.close();
       network.close();
     };
+    let cluster: Cluster;
     try {
+      cluster = opened = await Cluster.open({ nodes: 3, layout: ctx.layout, layoutOptions: ctx.layoutOptions, network, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
       await cluster.leader(1);
       for (let i = 0; i < PRELOADED_KEYS; i += 32) {
         await Promise.all(Array.from({ length: Math.min(32, PRELOADED_KEYS - i) }, (_, j) => cluster.put(1, seqKey(KEY_PREFIX, i + j), value)));
@@ -106,4 +112,4 @@ export const reads: Family = {
     };
     return instance;
   },
-};
+});

@@ -1,5 +1,7 @@
 import { Store, type StoreStats } from '../node/store.ts';
-import type { CaseInstance, Family } from './family.ts';
+import type { CaseInstance } from './family.ts';
+import { defineFamily, openOnLayout } from './family.ts';
+import { intParam, VALUE_SIZE } from './params.ts';
 import { closedLoop } from './client-load.ts';
 import { randomValue, seqKey } from './value.ts';
 
@@ -13,28 +15,31 @@ const KEY_PREFIX = Buffer.from('user/');
  * append + sync, commit, apply, acknowledge). `clients=1` is sequential; with more clients the store's
  * group commit puts every proposal waiting during a sync into the next append.
  */
-export const replicaWrite: Family = {
+/** Concurrent closed-loop clients: more than this is a typo, not a scenario. */
+export const CLIENTS = intParam(1, 10_000, 1);
+
+export const replicaWrite = defineFamily({
   name: 'ReplicaWrite',
   summary: 'one client put through a single-node replica: propose, append+sync, commit, apply, ack (RFC replica-level)',
   nameOrder: ['layout', 'vs', 'clients'],
-  bytesPerOp: (p) => Number(p.vs),
-  async open(ctx) {
-    const layout = await ctx.layout.open(ctx.layoutOptions);
+  params: { vs: VALUE_SIZE, clients: CLIENTS },
+  bytesPerOp: (p) => p.vs,
+  open: (ctx) => openOnLayout(ctx, async (layout) => {
     const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
     return storeInstance(store, ctx.params, async (seq, value) => store.put(1, seqKey(KEY_PREFIX, seq), value), [store]);
-  },
-};
+  }),
+});
 
 /** A CaseInstance that drives `put` from `clients` closed-loop clients and reports the stores' counters. */
 export function storeInstance(
   store: Store,
-  params: Readonly<Record<string, string>>,
+  params: { readonly vs: number; readonly clients: number },
   put: (seq: number, value: Buffer) => Promise<void>,
   stores: readonly Store[],
   close: () => Promise<void> = () => store.close(),
 ): CaseInstance {
-  const value = randomValue(Number(params.vs));
-  const clients = Number(params.clients ?? 1);
+  const value = randomValue(params.vs);
+  const clients = params.clients;
   let next = 0;
   let before: StoreStats[] = [];
   let ops = 0;

@@ -1,6 +1,8 @@
 import { Store, type TruncationPolicy } from '../node/store.ts';
-import type { CaseInstance, Family } from './family.ts';
-import { storeInstance } from './replica-write.ts';
+import type { CaseInstance } from './family.ts';
+import { defineFamily, openOnLayout } from './family.ts';
+import { enumParam, VALUE_SIZE } from './params.ts';
+import { CLIENTS, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
 const KEY_PREFIX = Buffer.from('user/');
@@ -10,13 +12,16 @@ const KEY_PREFIX = Buffer.from('user/');
  * forcing a state-engine sync under the RFC's rule); `loose` truncates rarely and in big steps (fewer,
  * larger blips); `none` never truncates (the log grows: the baseline without the cost).
  */
-export const TRUNCATION_POLICIES: Readonly<Record<string, TruncationPolicy | null>> = {
+export const TRUNCATION_POLICIES = {
   tight: { keep: 10, every: 50 },
   loose: { keep: 200, every: 1000 },
   none: null,
   /** For smoke runs and tests: truncates within a couple of dozen ops. */
   eager: { keep: 1, every: 2 },
-};
+} as const satisfies Readonly<Record<string, TruncationPolicy | null>>;
+
+type PolicyName = keyof typeof TRUNCATION_POLICIES;
+const POLICY_NAMES = Object.keys(TRUNCATION_POLICIES) as PolicyName[];
 
 /**
  * Sustained puts through a single-node replica while the log is truncated on a policy (`trunc=`), with
@@ -29,19 +34,16 @@ export const TRUNCATION_POLICIES: Readonly<Record<string, TruncationPolicy | nul
  * of the ops waiting behind it (the per-run timeline) and in `extra`: how many truncations and syncs,
  * and their total and mean cost.
  */
-export const truncation: Family = {
+export const truncation = defineFamily({
   name: 'Truncation',
   summary: 'puts while the log is truncated tight/loose/never, with or without the state-engine sync rule (RFC NB paragraph)',
   nameOrder: ['layout', 'trunc', 'rule', 'vs', 'clients'],
   layouts: ['shared', 'dedicated', 'shared-cf', 'wal', 'wal-per-group', 'lmdb', 'memory'],
-  bytesPerOp: (p) => Number(p.vs),
-  async open(ctx) {
-    const name = ctx.params.trunc ?? 'tight';
-    const policy = TRUNCATION_POLICIES[name];
-    if (policy === undefined) throw new Error(`Truncation: bad trunc ${name}; valid: ${Object.keys(TRUNCATION_POLICIES).join(', ')}`);
-    const rule = ctx.params.rule ?? 'sync';
-    if (rule !== 'sync' && rule !== 'nosync') throw new Error(`Truncation: bad rule ${rule}; valid: sync, nosync`);
-    const layout = await ctx.layout.open(ctx.layoutOptions);
+  params: { trunc: enumParam(POLICY_NAMES, 'tight'), rule: enumParam(['sync', 'nosync'], 'sync'), vs: VALUE_SIZE, clients: CLIENTS },
+  bytesPerOp: (p) => p.vs,
+  open: (ctx) => openOnLayout(ctx, async (layout) => {
+    const policy: TruncationPolicy | null = TRUNCATION_POLICIES[ctx.params.trunc];
+    const rule = ctx.params.rule;
     const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: policy, truncationSync: rule === 'sync', seed: ctx.seed });
     const inner = storeInstance(store, ctx.params, (seq, value) => store.put(1, seqKey(KEY_PREFIX, seq), value), [store]);
     const instance: CaseInstance = {
@@ -61,5 +63,5 @@ export const truncation: Family = {
       close: () => inner.close(),
     };
     return instance;
-  },
-};
+  }),
+});

@@ -1,4 +1,5 @@
 import type { ResultsFile, RunResult } from '../results-schema.ts';
+import { hasWarning, warning, type Warning } from '../warning.ts';
 import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './record.ts';
 
 /**
@@ -29,9 +30,9 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
     });
   }
   // What the run itself warns about travels with its numbers; `compare` prints it.
-  const runWarnings = results.warnings.map((w) => `${label}: ${w}`);
-  if (!results.complete && !results.warnings.some((w) => w.startsWith('incomplete run'))) {
-    runWarnings.push(`${label}: incomplete run (${results.incompleteReason ?? 'did not finish'})`);
+  const runWarnings: Warning[] = (results.warnings ?? []).map((w) => ({ ...w, source: label }));
+  if (!results.complete && !hasWarning(results.warnings, 'incomplete-run')) {
+    runWarnings.push(warning('incomplete-run', 'severe', `incomplete run (${results.incompleteReason ?? 'did not finish'})`, label));
   }
   return { label, records, warnings: [], runWarnings };
 }

@@ -1,3 +1,4 @@
+import { warning, type Warning } from '../warning.ts';
 import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './record.ts';
 
 /**
@@ -9,7 +10,7 @@ import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './r
  */
 export function parseBenchText(text: string, label: string): BenchSet {
   const records: BenchRecord[] = [];
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   let config: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -29,13 +30,13 @@ export function parseBenchText(text: string, label: string): BenchSet {
 
     if (/^Benchmark(?!\p{Ll})/u.test(line)) {
       const r = parseResultLine(line, config, where);
-      if (typeof r === 'string') warnings.push(`${where}: ${r}`);
+      if (typeof r === 'string') warnings.push(warning('unreadable-line', 'warning', r, where));
       else if (r !== null) records.push(r);
       continue;
     }
 
     if (isGoTestNoise(raw)) continue;
-    warnings.push(`${where}: not a benchmark result or configuration line: ${abbreviate(line)}`);
+    warnings.push(warning('unreadable-line', 'warning', `not a benchmark result or configuration line: ${abbreviate(line)}`, where));
   }
   return { label, records, warnings };
 }

@@ -1,3 +1,5 @@
+import type { Warning } from '../warning.ts';
+
 /**
  * One benchmark result line in Go's benchmark format (golang.org/design/14313-benchmark-format), after
  * parsing: `BenchmarkBatchCommit/layout=shared/vs=1024-4  100  70212 ns/op  14.6 MB/s`.
@@ -38,10 +40,10 @@ export interface BenchSet {
   /** The path as the user gave it; used as the column label. */
   readonly label: string;
   readonly records: readonly BenchRecord[];
-  /** `path:line: what is wrong` for every skipped line. */
-  readonly warnings: readonly string[];
-  /** What the run itself warns about (results.json only: non-durable directory, incomplete run, busy machine). */
-  readonly runWarnings?: readonly string[];
+  /** One `unreadable-line` warning (source `path:line`) for every skipped line. */
+  readonly warnings: readonly Warning[];
+  /** What the run itself warns about (results.json only: non-durable directory, incomplete run, busy machine), source the label. */
+  readonly runWarnings?: readonly Warning[];
 }
 
 /** Splits a benchmark name (without `Benchmark`) into family, parts and the `-N` suffix. */

@@ -1,3 +1,4 @@
+import { warning, type Warning } from '../warning.ts';
 import { joinName, type BenchRecord, type BenchSet } from '../benchfmt/record.ts';
 
 /**
@@ -9,7 +10,7 @@ export interface Grouped {
   readonly units: string[];
   readonly rowsByUnit: Map<string, string[]>;
   readonly samples: Map<string, number[]>;
-  readonly warnings: string[];
+  readonly warnings: Warning[];
 }
 
 export function sampleKey(unit: string, row: string, column: string): string {
@@ -69,7 +70,7 @@ export function groupAlongKey(sets: readonly BenchSet[], key: string): Grouped {
       add(g, r, joinName(r.family, r.parts, r.procs, without), part.value);
     }
   }
-  if (skipped > 0) g.warnings.push(`${skipped} result line${skipped === 1 ? '' : 's'} without a "${key}=" name part left out`);
+  if (skipped > 0) g.warnings.push(warning('missing-col-key', 'warning', `${skipped} result line${skipped === 1 ? '' : 's'} without a "${key}=" name part left out`));
   return g;
 }
 

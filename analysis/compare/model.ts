@@ -1,4 +1,5 @@
 import type { SampleSummary, Style } from '../stats/index.ts';
+import type { Warning } from '../warning.ts';
 
 /**
  * The comparison model: finished numbers, nothing formatted. Renderers in `reports/` print it; the HTML
@@ -19,8 +20,8 @@ export interface Comparison {
   readonly tables: readonly ComparisonTable[];
   /** Benchmarks missing from some column (per unit), for a note to the user. */
   readonly missing: readonly MissingBenchmark[];
-  /** Input warnings: skipped lines (`file:line: ...`), records without the `--col` key. */
-  readonly warnings: readonly string[];
+  /** Input warnings: skipped lines (`unreadable-line`, source `file:line`), records without the `--col` key. */
+  readonly warnings: readonly Warning[];
 }
 
 export interface ComparisonTable {

@@ -1,5 +1,6 @@
 import type { BenchSet } from '../benchfmt/record.ts';
 import { higherIsBetter } from '../compare/metric.ts';
+import { warningLine } from '../warning.ts';
 import { choose, compareSummaries, summarize, type SampleSummary } from '../stats/index.ts';
 import { compareFingerprints, describeMismatch, type Fingerprint } from './fingerprint.ts';
 import { holmAdjust } from './holm.ts';
@@ -70,7 +71,7 @@ export function decide(baseline: GateInput, current: GateInput, opts: GateOption
   for (const [side, input] of [['baseline', baseline], ['current', current]] as const) {
     // Reader warnings (skipped lines, `path:line: ...`) and run warnings (`label: busy machine`), capped.
     const warnings = [...input.set.warnings, ...(input.set.runWarnings ?? [])];
-    for (const w of warnings.slice(0, 5)) notes.push(w.startsWith(input.label) ? `${side} ${w}` : `${side}: ${w}`);
+    for (const w of warnings.slice(0, 5)) notes.push(w.source !== undefined ? `${side} ${warningLine(w)}` : `${side}: ${w.text}`);
     if (warnings.length > 5) notes.push(`${side}: ${warnings.length - 5} more warnings`);
     for (const n of input.notes ?? []) notes.push(`${side}: ${n}`);
   }

@@ -1,4 +1,5 @@
 import type { BenchmarkResult, ResultsFile } from '../results-schema.ts';
+import type { Warning } from '../warning.ts';
 
 /**
  * Merges replicate results (one process each) into one results file: the runs of each benchmark in the
@@ -36,17 +37,19 @@ export function mergeReplicates(parts: readonly ResultsFile[], runId: string, co
 }
 
 /**
- * One line per kind of warning: lines that differ only in their numbers (`load average 6.8` vs `6.58`)
- * are one kind, kept as first seen with how many replicates said it.
+ * One warning per kind, kept as first seen with how many replicates said it. A run says each code at
+ * most once (its numbers, such as the load average, differ between replicates), so the code is the kind;
+ * unclassified `legacy` warnings are one kind per text.
  */
-function mergeWarnings(lists: ReadonlyArray<readonly string[]>): string[] {
-  const kinds = new Map<string, { first: string; count: number }>();
+function mergeWarnings(lists: ReadonlyArray<readonly Warning[]>): Warning[] {
+  const keyOf = (w: Warning) => (w.code === 'legacy' ? `legacy\u0000${w.text}` : w.code);
+  const kinds = new Map<string, { first: Warning; count: number }>();
   for (const list of lists) {
-    for (const key of new Set(list.map((w) => w.replace(/\d+(\.\d+)?/g, '#')))) {
+    for (const key of new Set(list.map(keyOf))) {
       const k = kinds.get(key);
       if (k) k.count++;
-      else kinds.set(key, { first: list.find((w) => w.replace(/\d+(\.\d+)?/g, '#') === key) ?? key, count: 1 });
+      else kinds.set(key, { first: list.find((w) => keyOf(w) === key)!, count: 1 });
     }
   }
-  return [...kinds.values()].map((k) => (k.count > 1 ? `${k.first} (in ${k.count} of ${lists.length} replicates)` : k.first));
+  return [...kinds.values()].map((k) => (k.count > 1 ? { ...k.first, text: `${k.first.text} (in ${k.count} of ${lists.length} replicates)` } : k.first));
 }

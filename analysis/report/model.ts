@@ -1,3 +1,4 @@
+import type { Warning } from '../warning.ts';
 import type { Comparison } from '../compare/index.ts';
 import type { LatencySummary, ResultsFile } from '../results-schema.ts';
 import type { Style } from '../stats/index.ts';
@@ -50,11 +51,8 @@ export interface ReportInput {
   readonly charts: RunCharts;
 }
 
-export interface RunWarning {
-  readonly text: string;
-  /** Shown in bold: the numbers may not mean what they seem (incomplete run, a non-durable directory). */
-  readonly severe: boolean;
-}
+/** A run warning as data (`analysis/warning.ts`): renderers show `text`, and emphasise `severe` ones. */
+export type RunWarning = Warning;
 
 /** Every input compared with the first: the benchstat tables and, per compared input, the delta bars. */
 export interface RunsComparison {

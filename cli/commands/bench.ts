@@ -20,6 +20,7 @@ import { pointLatest, saveResults } from '../../harness/results/write.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 import { runSummaryText } from '../../harness/runner/run-summary.ts';
 import { explainText } from '../explain-text.ts';
+import { hasWarning, warning } from '../../analysis/warning.ts';
 
 const FLAGS: FlagSpecs = {
   suite: { type: 'string', help: 'suite to run (default quick; see `list`)' },
@@ -61,7 +62,7 @@ export const command: Command = {
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count') ? { count: int(p, 'bench', 'count')! } : {}),
       ...(int(p, 'bench', 'ops') ? { ops: int(p, 'bench', 'ops')! } : {}),
-    });
+    }, deps.catalog);
 
     const quiet = bool(p, 'quiet');
     const resultsRoot = path.resolve('results');
@@ -113,11 +114,13 @@ export const command: Command = {
     for (const [dir, flag] of [[dataRoot, '--dir'], [raftRoot, '--raft-dir']] as const) {
       if (!dir) continue;
       const fs = flag === '--dir' ? results.environment.dataDirFs.type : captureEnvironment(dir).dataDirFs.type;
-      if (MEMORY_FILESYSTEMS.has(fs)) results.warnings.push(`${flag} ${dir} is on ${fs}: not durable; synced writes there cost no device time`);
+      if (MEMORY_FILESYSTEMS.has(fs)) {
+        results.warnings.push(warning(flag === '--dir' ? 'data-dir-not-durable' : 'raft-dir-not-durable', 'severe', `${flag} ${dir} is on ${fs}: not durable; synced writes there cost no device time`));
+      }
     }
     results.warnings.push(...placementWarnings(plan));
     const load = results.environment.loadAverage[0] ?? 0;
-    if (load > results.environment.cpuCount * 0.5) results.warnings.push(`machine busy at start: load average ${load} on ${results.environment.cpuCount} CPUs; expect noise`);
+    if (load > results.environment.cpuCount * 0.5) results.warnings.push(warning('machine-busy', 'warning', `machine busy at start: load average ${load} on ${results.environment.cpuCount} CPUs; expect noise`));
 
     let stopReason: string | null = null;
     const onSignal = (sig: NodeJS.Signals) => {
@@ -134,7 +137,7 @@ export const command: Command = {
         say(`calibrating write+fdatasync of ${dataRoot} at ${sizes.map(formatSize).join(', ')}`);
         results.calibration = await calibrate(dataRoot, { sizes, seconds: 0.6, ops: 400 });
         const why = nonDurableReason(results.calibration.fsType, results.calibration.points, dataRoot);
-        if (why && !results.warnings.some((w) => w.startsWith('--dir'))) results.warnings.push(why);
+        if (why && !hasWarning(results.warnings, 'data-dir-not-durable')) results.warnings.push(warning('calibration-not-durable', 'severe', why));
         saveResults(outDir, results);
       }
       results.harnessOverhead = await measureOverhead();
@@ -158,12 +161,12 @@ export const command: Command = {
       results.complete = !stopped;
       if (stopped) results.incompleteReason = stopReason ?? 'stopped';
       else delete results.incompleteReason;
-      if (stopped) results.warnings.push(`incomplete run: ${results.incompleteReason}; only finished runs are included`);
+      if (stopped) results.warnings.push(warning('incomplete-run', 'severe', `incomplete run: ${results.incompleteReason}; only finished runs are included`));
     } catch (err) {
       progress.clear();
       results.complete = false;
       results.incompleteReason = oneLine(err);
-      results.warnings.push(`incomplete run: ${results.incompleteReason}`);
+      results.warnings.push(warning('incomplete-run', 'severe', `incomplete run: ${results.incompleteReason}`));
       trySave(outDir, results);
       throw asUserError(err, outDir);
     } finally {

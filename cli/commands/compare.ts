@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { bool, flagHelp, num, parseFlags, str, type FlagSpecs } from '../args.ts';
 import { invalidChoice, UserError } from '../../errors/user-error.ts';
 import { buildComparison, buildComparisonAlong, type Comparison } from '../../analysis/compare/index.ts';
+import { warningLine } from '../../analysis/warning.ts';
 import { loadBenchInput } from '../../harness/results/read.ts';
 import { renderBenchstatText } from '../../reports/benchstat-text.ts';
 import { renderBenchstatMarkdown } from '../../reports/benchstat-markdown.ts';
@@ -55,7 +56,7 @@ export const command: Command = {
     if (cmp.tables.length === 0) throw new UserError('compare: no benchmark results to compare');
 
     process.stdout.write(render(cmp, format));
-    for (const w of [...sets.flatMap((x) => x.runWarnings ?? []), ...cmp.warnings]) process.stderr.write(`raftbench: warning: ${w}\n`);
+    for (const w of [...sets.flatMap((x) => x.runWarnings ?? []), ...cmp.warnings]) process.stderr.write(`raftbench: warning: ${warningLine(w)}\n`);
     reportMissing(cmp);
     return 0;
   },

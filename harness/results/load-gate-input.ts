@@ -4,6 +4,7 @@ import { loadBenchInput, readResults } from './read.ts';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
 import type { GateInput } from '../../analysis/gate/decide.ts';
 import { fingerprintOf } from '../../analysis/gate/fingerprint.ts';
+import { hasWarning } from '../../analysis/warning.ts';
 
 /**
  * A gate input from a results dir, a results.json (records plus the environment fingerprint) or Go
@@ -17,7 +18,7 @@ export async function loadGateInput(path: string): Promise<GateInput> {
 export function gateInputFromResults(r: ResultsFile, label: string, extraNotes: readonly string[] = []): GateInput {
   const notes = [...extraNotes];
   const set = resultsToBenchSet(r, label);
-  if (r.complete === false && !(set.runWarnings ?? []).some((w) => w.includes('incomplete run'))) {
+  if (r.complete === false && !hasWarning(set.runWarnings, 'incomplete-run')) {
     notes.push(`incomplete run (${r.incompleteReason ?? 'unknown reason'}): only its finished runs are gated`);
   }
   return { label, set, fingerprint: fingerprintOf(r), notes };

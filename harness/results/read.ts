@@ -5,6 +5,8 @@ import { parseBenchText } from '../../analysis/benchfmt/reader.ts';
 import { resultsToBenchSet } from '../../analysis/benchfmt/from-results.ts';
 import type { BenchSet } from '../../analysis/benchfmt/record.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
+import { migrateResults } from '../../analysis/results-migrate.ts';
+import { warningLine } from '../../analysis/warning.ts';
 
 /**
  * Reads a results file: `path` is a results dir (its `results.json` is read) or a results.json itself.
@@ -29,7 +31,8 @@ export async function loadBenchInput(path: string): Promise<BenchSet> {
   if (text.trimStart().startsWith('{')) return resultsToBenchSet(parseResults(text, file), path);
   const set = parseBenchText(text, path);
   if (set.records.length === 0) {
-    const hint = set.warnings.length > 0 ? ` (${set.warnings.length} unreadable line${set.warnings.length === 1 ? '' : 's'}, first: ${set.warnings[0]})` : '';
+    const first = set.warnings[0];
+    const hint = first ? ` (${set.warnings.length} unreadable line${set.warnings.length === 1 ? '' : 's'}, first: ${warningLine(first)})` : '';
     throw new UserError(`${path}: no benchmark lines (Go format "BenchmarkName N value unit ...") and not a results.json${hint}`);
   }
   return set;
@@ -77,8 +80,9 @@ function parseResults(text: string, file: string): ResultsFile {
   if (o['schema'] !== RESULTS_SCHEMA) {
     throw new UserError(`${file}: not a raftbench results file (schema ${JSON.stringify(o['schema'] ?? null)}, expected "${RESULTS_SCHEMA}")`);
   }
-  if (o['version'] !== RESULTS_VERSION) {
-    throw new UserError(`${file}: results version ${JSON.stringify(o['version'] ?? null)} is not supported; this raftbench reads version ${RESULTS_VERSION}`);
+  // Version 1 (prose warnings) is read through the migration; anything newer is refused.
+  if (o['version'] !== RESULTS_VERSION && o['version'] !== 1) {
+    throw new UserError(`${file}: results version ${JSON.stringify(o['version'] ?? null)} is not supported; this raftbench reads versions 1 to ${RESULTS_VERSION}`);
   }
   if (!Array.isArray(o['benchmarks'])) throw new UserError(`${file}: results file has no "benchmarks" list`);
   for (const b of o['benchmarks'] as unknown[]) {
@@ -97,7 +101,13 @@ function parseResults(text: string, file: string): ResultsFile {
       if (missing.length > 0) throw new UserError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
     }
   }
-  return v as ResultsFile;
+  if (o['version'] === RESULTS_VERSION && !validWarnings(o['warnings'])) throw new UserError(`${file}: malformed "warnings" (needs a list of {code, severity, text})`);
+  return migrateResults(o);
+}
+
+function validWarnings(v: unknown): boolean {
+  if (v === undefined) return true;
+  return Array.isArray(v) && v.every((w) => typeof w === 'object' && w !== null && typeof w.code === 'string' && typeof w.severity === 'string' && typeof w.text === 'string');
 }
 
 function describeFsError(err: unknown): string {

@@ -1,4 +1,5 @@
-import { FAMILIES, SUITES, familyNames, suiteNames, type Family, type Suite } from '../../scenarios/index.ts';
+import { FAMILIES, SUITES, type Family, type Suite } from '../../scenarios/index.ts';
+import { parseParams, type ParamSchema, type ParamsOf } from '../../scenarios/params.ts';
 import { LAYOUTS, layoutNames } from '../../engines/layouts/index.ts';
 import { invalidChoice, UserError } from '../../errors/user-error.ts';
 
@@ -7,7 +8,10 @@ export interface PlannedCase {
   /** `BatchCommit/layout=shared/order=interleaved/vs=1024` */
   readonly name: string;
   readonly family: Family;
+  /** As in the name (and results.json). */
   readonly params: Readonly<Record<string, string>>;
+  /** The same, parsed and checked against the family's schema when the plan was made. */
+  readonly typed: ParamsOf<ParamSchema>;
   readonly bytesPerOp: number;
 }
 
@@ -29,17 +33,30 @@ export interface Selection {
   readonly ops?: number;
 }
 
-/** Expands a suite and the user's filters into case groups; a name that does not exist is a UserError. */
-export function makePlan(sel: Selection): Plan {
-  const suite = SUITES.find((s) => s.name === sel.suite);
-  if (!suite) throw invalidChoice('suite', sel.suite, suiteNames());
-  for (const f of sel.scenarios ?? []) if (!FAMILIES.some((x) => x.name === f)) throw invalidChoice('scenario', f, familyNames());
+/** What plans are made from: the named suites and families (tests pass their own). */
+export interface Catalog {
+  readonly suites: readonly Suite[];
+  readonly families: readonly Family[];
+}
+
+const CATALOG: Catalog = { suites: SUITES, families: FAMILIES };
+
+/**
+ * Expands a suite and the user's filters into case groups. A name that does not exist, or a parameter
+ * value its family cannot run, is a UserError (a ParamError naming parameter, value and what is valid):
+ * every case is parsed and checked here, so a bad one ends the run before any layout opens.
+ */
+export function makePlan(sel: Selection, catalog: Catalog = CATALOG): Plan {
+  const { suites, families } = catalog;
+  const suite = suites.find((s) => s.name === sel.suite);
+  if (!suite) throw invalidChoice('suite', sel.suite, suites.map((s) => s.name));
+  for (const f of sel.scenarios ?? []) if (!families.some((x) => x.name === f)) throw invalidChoice('scenario', f, families.map((x) => x.name));
   for (const l of sel.layouts ?? []) if (!LAYOUTS.some((x) => x.name === l)) throw invalidChoice('layout', l, layoutNames());
 
   const groups: PlannedCase[][] = [];
   for (const entry of suite.entries) {
     if (sel.scenarios && !sel.scenarios.includes(entry.family)) continue;
-    const family = FAMILIES.find((f) => f.name === entry.family);
+    const family = families.find((f) => f.name === entry.family);
     if (!family) throw new Error(`suite ${suite.name} names unknown family ${entry.family}`);
     const layouts = (entry.layouts ?? family.layouts ?? layoutNames()).filter((l) => !sel.layouts || sel.layouts.includes(l));
     if (layouts.length === 0) continue;
@@ -47,7 +64,8 @@ export function makePlan(sel: Selection): Plan {
       for (const combo of cartesian(entry.axes)) {
         const group = layouts.map((layout) => {
           const params = { ...combo, layout, vs: String(vs) };
-          return { name: benchName(family, params), family, params, bytesPerOp: family.bytesPerOp(params) };
+          const typed = parseParams(family.name, family.params, params);
+          return { name: benchName(family, params), family, params, typed, bytesPerOp: family.bytesPerOp(typed) };
         });
         groups.push(group);
       }

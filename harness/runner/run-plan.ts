@@ -80,12 +80,20 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   const suite = opts.plan.suite;
-  const instance = await c.family.open({
-    params: c.params,
-    layout: findLayout(c.params.layout!),
-    layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
-    seed: rep + 1,
-  });
+  let instance;
+  try {
+    instance = await c.family.open({
+      params: c.typed,
+      layout: findLayout(c.params.layout!),
+      layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
+      seed: rep + 1,
+    });
+  } catch (err) {
+    // The family closed whatever it opened; its directories go too.
+    await rm(scratch, { recursive: true, force: true });
+    if (raftDir) await rm(raftDir, { recursive: true, force: true });
+    throw err;
+  }
   try {
     const warm = new LatencyRecorder(suite.warmupOps);
     const w0 = nowNs();

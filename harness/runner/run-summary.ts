@@ -48,6 +48,6 @@ export function runSummaryText(r: ResultsFile): string {
     const o = r.harnessOverhead;
     notes.push(`harness overhead per op (tinybench): timing ${formatNs(o.recordNs)}, await ${formatNs(o.awaitNs)}, memory-engine put ${formatNs(o.memoryPutNs)}`);
   }
-  for (const w of r.warnings) notes.push(`warning: ${w}`);
+  for (const w of r.warnings) notes.push(`warning: ${w.text}`);
   return [...text, '', ...notes].join('\n');
 }

@@ -43,7 +43,12 @@ export class Cluster {
 
   static async open(opts: ClusterOptions): Promise<Cluster> {
     const c = new Cluster(opts);
-    for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+    try {
+      for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+    } catch (err) {
+      await c.close().catch(() => undefined); // the nodes already started; the start error is the one to report
+      throw err;
+    }
     return c;
   }
 
@@ -61,17 +66,23 @@ export class Cluster {
     const layout = await this.#opts.layout.open(this.nodeLayoutOptions(id));
     let store: Store | null = null;
     const transport = this.#opts.network.join(id, (m: Message) => store?.step(m));
-    store = await Store.open({
-      id,
-      peers: this.peers,
-      groups: this.#groups,
-      layout,
-      send: (msgs) => transport.send(msgs),
-      truncation: this.#opts.truncation ?? null,
-      truncationSync: this.#opts.truncationSync ?? true,
-      tickMs: this.#opts.tickMs ?? 10,
-      seed: this.#opts.seed ?? 1,
-    });
+    try {
+      store = await Store.open({
+        id,
+        peers: this.peers,
+        groups: this.#groups,
+        layout,
+        send: (msgs) => transport.send(msgs),
+        truncation: this.#opts.truncation ?? null,
+        truncationSync: this.#opts.truncationSync ?? true,
+        tickMs: this.#opts.tickMs ?? 10,
+        seed: this.#opts.seed ?? 1,
+      });
+    } catch (err) {
+      await transport.close();
+      await layout.close().catch(() => undefined);
+      throw err;
+    }
     this.#opts.network.setDown?.(id, false);
     this.stores[id - 1] = store;
     this.#transports[id - 1] = transport;

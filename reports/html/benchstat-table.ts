@@ -1,5 +1,6 @@
 import type { CellComparison, Comparison, ComparisonRow, ComparisonTable } from '../../analysis/compare/index.ts';
 import type { SampleSummary } from '../../analysis/stats/index.ts';
+import { warningLine } from '../../analysis/warning.ts';
 import { goFixed, oldScaler, pctRange, signedPercent } from '../benchstat-text.ts';
 import { html, join, type SafeHtml } from './escape.ts';
 
@@ -23,7 +24,7 @@ export function benchstatTables(c: Comparison, opts: BenchstatTableOptions = {})
   const rest = c.tables.filter((t) => !MAIN_UNITS.has(t.unit) && t.rows.length > 0);
   const notes = [
     ...c.missing.map((m) => `${m.name} (${m.unit}): missing from ${m.absentFrom.join(', ')}`),
-    ...c.warnings,
+    ...c.warnings.map(warningLine),
   ];
   return html`${main.map((t) => table(c, t, opts))}${rest.length > 0
     ? html`<details><summary>more units: ${rest.map((t) => t.metric).join(', ')}</summary>${rest.map((t) => table(c, t, opts))}</details>`

@@ -6,7 +6,7 @@ import { html, type HtmlValue, type SafeHtml } from './escape.ts';
 /** The warnings of every input (computed in the model), before any number. */
 export function warningsBox(inputs: readonly ReportInput[]): SafeHtml {
   const multi = inputs.length > 1;
-  const items = inputs.flatMap((i) => i.warnings.map((w) => ({ ...w, label: multi ? i.label : null })));
+  const items = inputs.flatMap((i) => i.warnings.map((w) => ({ text: w.text, severe: w.severity === 'severe', label: multi ? i.label : null })));
   if (items.length === 0) return html``;
   const severe = items.some((i) => i.severe);
   return html`<section class="warnings${severe ? ' severe' : ''}" id="warnings"><h2>Warnings</h2><ul>${items.map(

@@ -35,9 +35,10 @@ test('reads go test -bench output: config, -N suffix, name parts, several units'
 
 test('unparseable lines become warnings with file:line and are skipped', () => {
   const set = parseBenchText(GO_TEST_OUTPUT + 'random words here\n', 'perf.txt');
-  assert.deepEqual(set.warnings.map((w) => w.split(': ')[0]), ['perf.txt:9', 'perf.txt:10', 'perf.txt:13']);
-  assert.match(set.warnings[0] as string, /"notanumber" is not a number/);
-  assert.match(set.warnings[1] as string, /needs a name, an iteration count and at least one value and unit/);
+  assert.deepEqual(set.warnings.map((w) => w.source), ['perf.txt:9', 'perf.txt:10', 'perf.txt:13']);
+  assert.deepEqual(new Set(set.warnings.map((w) => w.code)), new Set(['unreadable-line']));
+  assert.match(set.warnings[0]!.text, /"notanumber" is not a number/);
+  assert.match(set.warnings[1]!.text, /needs a name, an iteration count and at least one value and unit/);
 });
 
 test('an empty config value removes the key; writer round-trips', () => {

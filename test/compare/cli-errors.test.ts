@@ -28,8 +28,8 @@ const good = put('good.txt', 'BenchmarkX-4 10 100 ns/op\nBenchmarkX-4 10 110 ns/
 test('missing file', () => badInput(['nope.txt', good], /nope\.txt: no such file or directory/));
 
 test('results file of another schema version', () => {
-  const p = put('v2.json', JSON.stringify({ schema: 'raftbench/results', version: 2, benchmarks: [] }));
-  badInput([p, good], /v2\.json: results version 2 is not supported; this raftbench reads version 1/);
+  const p = put('v3.json', JSON.stringify({ schema: 'raftbench/results', version: 3, benchmarks: [] }));
+  badInput([p, good], /v3\.json: results version 3 is not supported; this raftbench reads versions 1 to 2/);
   const q = put('other.json', JSON.stringify({ schema: 'something/else', version: 1 }));
   badInput([q, good], /other\.json: not a raftbench results file/);
 });

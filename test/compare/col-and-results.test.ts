@@ -27,7 +27,7 @@ function bench(layout: string, ns: number[]): BenchmarkResult {
 // mean 104.5µs vs 94.5µs (printed 104µs and 94µs: Go rounds exact halves to even), delta 94.5/104.5 - 1 = -9.57%; U = 0 for complete separation -> p = 2/C(20,10)
 // = 1.08e-5 -> 0.000; ± = max(1 - 100/104.5, 109/104.5 - 1) = 4.31% -> 4%, and 4.76% -> 5% for dedicated.
 const results: ResultsFile = {
-  schema: 'raftbench/results', version: 1, runId: 't', complete: true, startedAt: '2024-01-01T00:00:00Z',
+  schema: 'raftbench/results', version: 2, runId: 't', complete: true, startedAt: '2024-01-01T00:00:00Z',
   command: ['bench'], warnings: [],
   config: { suite: null, scenarios: [], layouts: [], sizes: [], count: 10, ops: null, dataDir: '/tmp', raftDir: null, binding: 'memory' },
   environment: {

@@ -38,7 +38,7 @@ function inject(r: ResultsFile): ResultsFile {
   return {
     ...r,
     environment: { ...r.environment, hostname: `<b>${SCRIPT}</b>` },
-    warnings: [...r.warnings, `warning with ${SCRIPT}`],
+    warnings: [...r.warnings, { code: 'legacy', severity: 'warning', text: `warning with ${SCRIPT}` }],
     command: [...r.command, '--label', IMG],
     benchmarks: [
       ...r.benchmarks.map((b) => (b.params['order'] === 'interleaved' ? rename(b, 'order', 'interleaved', IMG) : b)),

@@ -120,14 +120,15 @@ test('ADR: raftmedia=tmpfs puts every raft log on a memory filesystem and the re
     assert.equal(extra(r, `ADR/layout=${l}/raftmedia=tmpfs/nodes=3/vs=1024/clients=16`, 'raftOnMemoryFs'), 1, l);
     assert.equal(extra(r, `ADR/layout=${l}/raftmedia=disk/nodes=3/vs=1024/clients=16`, 'raftOnMemoryFs'), 0, l);
   }
-  const w = r.warnings.find((x) => x.startsWith('raftmedia=tmpfs'));
-  assert.ok(w, r.warnings.join('\n'));
-  assert.match(w, /not durable/);
-  assert.match(w, /ADR\/layout=dedicated\/raftmedia=tmpfs/);
-  assert.doesNotMatch(w, /raftmedia=disk/);
+  const w = r.warnings.find((x) => x.code === 'raftmedia-tmpfs');
+  assert.ok(w, JSON.stringify(r.warnings));
+  assert.equal(w.severity, 'severe');
+  assert.match(w.text, /not durable/);
+  assert.match(w.text, /ADR\/layout=dedicated\/raftmedia=tmpfs/);
+  assert.doesNotMatch(w.text, /raftmedia=disk/);
 });
 
 test('no tmpfs warning when nothing runs with raftmedia=tmpfs', async () => {
   const r = await smoke('MultiRange', ['dedicated'], ['--ops', '8']);
-  assert.ok(!r.warnings.some((w) => w.startsWith('raftmedia=tmpfs')), r.warnings.join('\n'));
+  assert.ok(!r.warnings.some((w) => w.code === 'raftmedia-tmpfs'), JSON.stringify(r.warnings));
 });
