@@ -24,6 +24,8 @@ export type WarningCode =
   | 'unreadable-line'
   /** Records without the `--col` key were left out of a comparison. */
   | 'missing-col-key'
+  /** Device flushes well above the engines' own syncs: the device counters include other processes' I/O. */
+  | 'device-shared'
   /** A version-1 warning the migration could not classify. */
   | 'legacy';
 

@@ -20,6 +20,7 @@ import { pointLatest, saveResults } from '../../harness/results/write.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 import { runSummaryText } from '../../harness/runner/run-summary.ts';
 import { explainText } from '../explain-text.ts';
+import { observedTable } from '../../analysis/observed-table.ts';
 import { hasWarning, warning } from '../../analysis/warning.ts';
 
 const FLAGS: FlagSpecs = {
@@ -177,6 +178,10 @@ export const command: Command = {
       unlock();
     }
     results.finishedAt = new Date().toISOString();
+    const shared = observedTable(results).filter((r) => r.othersSuspected);
+    if (shared.length > 0) {
+      results.warnings.push(warning('device-shared', 'warning', `device flushes well above the engines' own syncs in ${shared.length} benchmark(s) (e.g. ${shared[0]!.name}): another process's I/O is counted in /proc/diskstats; flushes and write amplification are upper bounds there`));
+    }
     saveResults(outDir, results);
     if (outDir.startsWith(resultsRoot + path.sep)) pointLatest(resultsRoot, outDir);
     const extra: string[] = bool(p, 'no-report') ? [] : await (await import('./report.ts')).benchReportLines(outDir, results);
