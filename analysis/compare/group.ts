@@ -1,4 +1,4 @@
-import { joinName, type BenchRecord, type BenchSet } from '../benchfmt/record.ts';
+import { joinName, rowNamer, type BenchRecord, type BenchSet } from '../benchfmt/record.ts';
 
 /**
  * Samples arranged for a table: per unit, per row name, per column, the values in input order. Rows,
@@ -37,15 +37,16 @@ function add(g: Grouped, r: BenchRecord, row: string, column: string): void {
   }
 }
 
-/** Each input is a column (OLD NEW, like `benchstat old.txt new.txt`); rows are full benchmark names. */
+/** Each input is a column (OLD NEW, like `benchstat old.txt new.txt`); rows are full benchmark names (with the package where inputs hold several). */
 export function groupByInput(sets: readonly BenchSet[]): Grouped {
   const g = empty();
   const labels = uniqueLabels(sets.map((s) => s.label));
+  const rowOf = rowNamer(sets);
   sets.forEach((set, i) => {
     const label = labels[i] as string;
     if (!g.columns.includes(label)) g.columns.push(label);
     g.warnings.push(...set.warnings);
-    for (const r of set.records) add(g, r, r.name, label);
+    for (const r of set.records) add(g, r, rowOf(r), label);
   });
   return g;
 }
@@ -57,6 +58,7 @@ export function groupByInput(sets: readonly BenchSet[]): Grouped {
 export function groupAlongKey(sets: readonly BenchSet[], key: string): Grouped {
   const g = empty();
   const without = new Set([key]);
+  const rowOf = rowNamer(sets);
   let skipped = 0;
   for (const set of sets) {
     g.warnings.push(...set.warnings);
@@ -66,7 +68,7 @@ export function groupAlongKey(sets: readonly BenchSet[], key: string): Grouped {
         skipped++;
         continue;
       }
-      add(g, r, joinName(r.family, r.parts, r.procs, without), part.value);
+      add(g, r, rowOf(r, joinName(r.family, r.parts, r.procs, without)), part.value);
     }
   }
   if (skipped > 0) g.warnings.push(`${skipped} result line${skipped === 1 ? '' : 's'} without a "${key}=" name part left out`);
