@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { LOCK_NAME, parseProcessId, processAlive } from '../runner/lock.ts';
 import { join } from 'node:path';
 import { UserError } from '../../errors/user-error.ts';
 import { parseBenchText } from '../../analysis/benchfmt/reader.ts';
@@ -97,7 +99,27 @@ function parseResults(text: string, file: string): ResultsFile {
       if (missing.length > 0) throw new UserError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
     }
   }
-  return v as ResultsFile;
+  return markIfKilled(v as ResultsFile);
+}
+
+/**
+ * A results file still saying `running` whose run is gone (SIGKILL, a crash, power loss: nothing was left
+ * to finish the file) is read as killed. The run is alive only while its data dir's lock names its run id
+ * and a live owner.
+ */
+function markIfKilled(r: ResultsFile): ResultsFile {
+  if (r.complete !== false || r.incompleteReason !== 'running') return r;
+  const dataDir = typeof r.config?.dataDir === 'string' ? r.config.dataDir : null;
+  if (dataDir !== null) {
+    try {
+      const owner = parseProcessId(readFileSync(join(dataDir, LOCK_NAME), 'utf8'));
+      if (owner && owner.tag === r.runId && processAlive(owner.id)) return r;
+    } catch {
+      // no lock: the run is not running
+    }
+  }
+  const reason = 'killed: the run ended without finishing its results (SIGKILL, a crash or power loss)';
+  return { ...r, incompleteReason: reason, warnings: [...(r.warnings ?? []), `incomplete run: ${reason}; only finished runs are included`] };
 }
 
 function describeFsError(err: unknown): string {
