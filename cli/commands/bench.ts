@@ -38,6 +38,10 @@ const FLAGS: FlagSpecs = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
 };
 
+/** Per-op latencies are kept in memory (8 bytes an op): 1e8 ops is 800 MB, beyond any useful run. */
+const MAX_OPS = 100_000_000;
+const MAX_COUNT = 100_000;
+
 const USAGE = 'bench [--suite S] [--scenario F,..] [--layout L,..] [--sizes 1k,16k,..] [--count N] [--ops N] [--out DIR] [--dir DATA] [--raft-dir DIR]';
 
 export const command: Command = {
@@ -59,8 +63,8 @@ export const command: Command = {
       ...(list(p, 'scenario') ? { scenarios: list(p, 'scenario')! } : {}),
       ...(list(p, 'layout') ? { layouts: list(p, 'layout')! } : {}),
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
-      ...(int(p, 'bench', 'count') ? { count: int(p, 'bench', 'count')! } : {}),
-      ...(int(p, 'bench', 'ops') ? { ops: int(p, 'bench', 'ops')! } : {}),
+      ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
+      ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
     });
 
     const quiet = bool(p, 'quiet');

@@ -63,7 +63,8 @@ async function readText(file: string): Promise<string> {
   }
   if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new UserError(`${file}: is empty`);
   if (buf.includes(0)) throw new UserError(`${file}: is a binary file, not results.json or benchmark text`);
-  return buf.toString('utf8');
+  // A byte-order mark (editors on Windows add one) is not part of the text.
+  return buf.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 function parseResults(text: string, file: string): ResultsFile {
@@ -97,6 +98,12 @@ function parseResults(text: string, file: string): ResultsFile {
       const lat = rr['latency'] as Record<string, unknown> | null;
       const missing = ['ops', 'syncsPerOp'].filter((k) => typeof rr[k] !== 'number').concat(['p50', 'p99', 'p999'].filter((k) => typeof lat?.[k] !== 'number').map((k) => `latency.${k}`));
       if (missing.length > 0) throw new UserError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
+      // Times and counts are never negative (nor NaN, which JSON cannot hold but a hand edit may try): such a
+      // file was edited or corrupted, and its statistics would mean nothing.
+      const numbers: Array<[string, unknown]> = [['nsPerOp', rr['nsPerOp']], ['ops', rr['ops']], ['syncsPerOp', rr['syncsPerOp']], ['mbPerSec', rr['mbPerSec']],
+        ...['p50', 'p99', 'p999'].map((k): [string, unknown] => [`latency.${k}`, lat?.[k]])];
+      const bad = numbers.find(([, x]) => typeof x === 'number' && !(x >= 0));
+      if (bad) throw new UserError(`${file}: benchmark ${bb['name']} has ${bad[0]} ${bad[1]}, a negative time or count (the file was edited or corrupted)`);
     }
   }
   return markIfKilled(v as ResultsFile);
