@@ -7,11 +7,11 @@ ARGS ?=
 
 .PHONY: bench test typecheck unit report compare gate calibrate list deps browser clean
 
-# `npm install` rather than `npm ci`: the lock cannot list lmdb's optional msgpackr-extract builds for
-# other platforms (the registry here does not serve them), which `npm ci` rejects as out of sync;
-# `npm install` installs exactly the locked versions and leaves package-lock.json unchanged.
+# `npm ci`: installs exactly the committed lock and fails loudly when package.json and the lock disagree,
+# instead of rewriting package-lock.json (which would mark every result "uncommitted changes"). The lock
+# lists lmdb's optional msgpackr-extract builds for every platform, as npm ci requires.
 node_modules/.package-lock.json: package.json package-lock.json
-	$(NPM) install --no-fund --no-audit
+	$(NPM) ci --no-fund --no-audit
 	@touch $@
 
 deps: node_modules/.package-lock.json

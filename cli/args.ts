@@ -33,7 +33,15 @@ export function parseFlags(command: string, args: readonly string[], specs: Flag
     const msg = err instanceof Error ? err.message : String(err);
     const valid = Object.keys(specs).map((k) => `--${k}`).join(', ');
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new UserError(`${command}: unknown flag ${unknown[1]}; valid: ${valid}`);
+    if (unknown) throw new UserError(`${command}: unknown flag ${unknown[1]}; ${valid === '' ? `${command} takes no flags` : `valid: ${valid}`}`);
+    // `--sizes -1k`: the value looks like a flag; say which value, and how to pass it.
+    const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      const flag = ambiguous[1]!;
+      const at = args.findIndex((a) => a === flag || (specs[flag.slice(2)]?.short !== undefined && a === `-${specs[flag.slice(2)]!.short}`));
+      const value = at >= 0 ? (args[at + 1] ?? '') : '';
+      throw new UserError(`${command}: ${flag} "${value}" starts with "-"; if that is the value, write ${flag}=${value}`);
+    }
     const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(msg);
     if (missing) throw new UserError(`${command}: flag ${missing[1]} needs a value`);
     throw new UserError(`${command}: ${msg.split('\n')[0]}; valid flags: ${valid}`);
@@ -50,11 +58,12 @@ export function bool(p: ParsedArgs, name: string): boolean {
   return p.flags[name] === true;
 }
 
-/** A positive integer flag; UserError naming the value otherwise. */
-export function int(p: ParsedArgs, command: string, name: string, min = 1): number | undefined {
+/** An integer flag in [min, max]; UserError naming the value otherwise. */
+export function int(p: ParsedArgs, command: string, name: string, min = 1, max = 1_000_000_000): number | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UserError(`${command}: --${name} "${v}" is not an integer >= ${min}`);
+  if (Number(v) > max) throw new UserError(`${command}: --${name} "${v}" is too large; at most ${max}`);
   return Number(v);
 }
 
@@ -67,11 +76,13 @@ export function num(p: ParsedArgs, command: string, name: string): number | unde
   return n;
 }
 
-/** Comma-separated list flag. */
+/** Comma-separated list flag; a value that names nothing (`--layout ''`, `--layout ,`) is a UserError. */
 export function list(p: ParsedArgs, name: string): string[] | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
-  return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new UserError(`--${name} "${v}" names nothing; give one or more values, comma-separated`);
+  return items;
 }
 
 /** Help text for a command's flags. */

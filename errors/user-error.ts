@@ -24,10 +24,23 @@ export function invalidChoice(what: string, value: string, valid: readonly strin
  */
 export const USER_ERRNO: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
+/**
+ * strerror texts of those codes: native engines (RocksDB's "IO error: No space left on device") report
+ * the failure only in their message, with no errno code attached.
+ */
+const STRERROR: ReadonlyArray<readonly [RegExp, string]> = [
+  [/no space left on device/i, 'ENOSPC'],
+  [/disk quota exceeded/i, 'EDQUOT'],
+  [/read-only file system/i, 'EROFS'],
+  [/permission denied/i, 'EACCES'],
+];
+
 /** The errno code of a file-system error a user can fix, else null. */
 export function userErrno(err: unknown): string | null {
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' && USER_ERRNO.has(code) ? code : null;
+  if (typeof code === 'string') return USER_ERRNO.has(code) ? code : null;
+  const msg = err instanceof Error ? err.message : '';
+  return STRERROR.find(([re]) => re.test(msg))?.[1] ?? null;
 }
 
 /** The first line of an error's message, without Node's `CODE: ` prefix (so a code is never printed twice). */

@@ -12,6 +12,7 @@ export function parseBenchText(text: string, label: string): BenchSet {
   const records: BenchRecord[] = [];
   const warnings: Warning[] = [];
   let config: Record<string, string> = {};
+  let incomplete: string | undefined;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string;
@@ -35,10 +36,17 @@ export function parseBenchText(text: string, label: string): BenchSet {
       continue;
     }
 
+    // Not configuration (a per-run key would split benchstat's tables): a comment line benchstat skips.
+    const inc = /^# raftbench-incomplete: (.*)$/.exec(line);
+    if (inc) {
+      incomplete = inc[1]!;
+      continue;
+    }
+
     if (isGoTestNoise(raw)) continue;
     warnings.push(warning('unreadable-line', 'warning', `not a benchmark result or configuration line: ${abbreviate(line)}`, where));
   }
-  return { label, records, warnings };
+  return { label, records, warnings, ...(incomplete !== undefined ? { incomplete } : {}) };
 }
 
 /** A record, null for a name-only line (go test prints one before a benchmark's log output), or why it is not one. */

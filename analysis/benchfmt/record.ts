@@ -44,6 +44,8 @@ export interface BenchSet {
   readonly warnings: readonly Warning[];
   /** What the run itself warns about (results.json only: non-durable directory, incomplete run, busy machine), source the label. */
   readonly runWarnings?: readonly Warning[];
+  /** Why the run did not finish: a raftbench bench.txt says so in a `# raftbench-incomplete: why` line. */
+  readonly incomplete?: string;
 }
 
 /** Splits a benchmark name (without `Benchmark`) into family, parts and the `-N` suffix. */
@@ -71,4 +73,17 @@ export function joinName(family: string, parts: readonly NamePart[], procs: numb
     s += '/' + (p.key === '' ? p.value : `${p.key}=${p.value}`);
   }
   return procs === null ? s : `${s}-${procs}`;
+}
+
+/**
+ * Names a record's row so that benchmarks of the same name in different `pkg:` sections stay apart, as in
+ * benchstat (which splits tables by package): while every record of `sets` has one package (or none),
+ * the row is the benchmark name; otherwise the package follows it, `Encode-8 (pkg encoding/json)`.
+ * `name` replaces the record's own (a name with a part taken out).
+ */
+export function rowNamer(sets: readonly BenchSet[]): (r: BenchRecord, name?: string) => string {
+  const pkgs = new Set<string>();
+  for (const s of sets) for (const r of s.records) if (r.config['pkg'] !== undefined) pkgs.add(r.config['pkg']);
+  if (pkgs.size <= 1) return (r, name = r.name) => name;
+  return (r, name = r.name) => (r.config['pkg'] === undefined ? name : `${name} (pkg ${r.config['pkg']})`);
 }

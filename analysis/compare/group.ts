@@ -1,5 +1,5 @@
 import { warning, type Warning } from '../warning.ts';
-import { joinName, type BenchRecord, type BenchSet } from '../benchfmt/record.ts';
+import { joinName, rowNamer, type BenchRecord, type BenchSet } from '../benchfmt/record.ts';
 
 /**
  * Samples arranged for a table: per unit, per row name, per column, the values in input order. Rows,
@@ -38,15 +38,16 @@ function add(g: Grouped, r: BenchRecord, row: string, column: string): void {
   }
 }
 
-/** Each input is a column (OLD NEW, like `benchstat old.txt new.txt`); rows are full benchmark names. */
+/** Each input is a column (OLD NEW, like `benchstat old.txt new.txt`); rows are full benchmark names (with the package where inputs hold several). */
 export function groupByInput(sets: readonly BenchSet[]): Grouped {
   const g = empty();
   const labels = uniqueLabels(sets.map((s) => s.label));
+  const rowOf = rowNamer(sets);
   sets.forEach((set, i) => {
     const label = labels[i] as string;
     if (!g.columns.includes(label)) g.columns.push(label);
     g.warnings.push(...set.warnings);
-    for (const r of set.records) add(g, r, r.name, label);
+    for (const r of set.records) add(g, r, rowOf(r), label);
   });
   return g;
 }
@@ -58,6 +59,7 @@ export function groupByInput(sets: readonly BenchSet[]): Grouped {
 export function groupAlongKey(sets: readonly BenchSet[], key: string): Grouped {
   const g = empty();
   const without = new Set([key]);
+  const rowOf = rowNamer(sets);
   let skipped = 0;
   for (const set of sets) {
     g.warnings.push(...set.warnings);
@@ -67,7 +69,7 @@ export function groupAlongKey(sets: readonly BenchSet[], key: string): Grouped {
         skipped++;
         continue;
       }
-      add(g, r, joinName(r.family, r.parts, r.procs, without), part.value);
+      add(g, r, rowOf(r, joinName(r.family, r.parts, r.procs, without)), part.value);
     }
   }
   if (skipped > 0) g.warnings.push(warning('missing-col-key', 'warning', `${skipped} result line${skipped === 1 ? '' : 's'} without a "${key}=" name part left out`));

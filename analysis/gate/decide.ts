@@ -1,4 +1,4 @@
-import type { BenchSet } from '../benchfmt/record.ts';
+import { rowNamer, type BenchRecord, type BenchSet } from '../benchfmt/record.ts';
 import { higherIsBetter } from '../compare/metric.ts';
 import { warningLine } from '../warning.ts';
 import { choose, compareSummaries, summarize, type SampleSummary } from '../stats/index.ts';
@@ -15,6 +15,8 @@ export interface GateInput {
   readonly fingerprint: Fingerprint | null;
   /** Things to pass on to the reader (an incomplete run, merged replicates). */
   readonly notes?: readonly string[];
+  /** Why the run did not finish (interrupted, killed), or absent for a complete run. */
+  readonly incomplete?: string;
 }
 
 export interface GateOptions {
@@ -48,8 +50,10 @@ export function decide(baseline: GateInput, current: GateInput, opts: GateOption
   const alpha = opts.alpha;
   const confidence = opts.confidence ?? 0.95;
   const notes: string[] = [];
-  const b = collect(baseline.set, opts.metrics);
-  const c = collect(current.set, opts.metrics);
+  // One benchmark per name and package, as benchstat: same-named benchmarks of two packages never pool.
+  const rowOf = rowNamer([baseline.set, current.set]);
+  const b = collect(baseline.set, opts.metrics, rowOf);
+  const c = collect(current.set, opts.metrics, rowOf);
 
   // Which (name, unit) pairs both sides have, in baseline order, then the ones only one side has.
   const pairs: Array<{ name: string; unit: string; old: number[]; new: number[] }> = [];
@@ -176,16 +180,17 @@ interface Collected {
   readonly units: Set<string>;
 }
 
-function collect(set: BenchSet, metrics: readonly string[]): Collected {
+function collect(set: BenchSet, metrics: readonly string[], rowOf: (r: BenchRecord) => string): Collected {
   const samples = new Map<string, number[]>();
   const names = new Set<string>();
   const units = new Set<string>();
   for (const r of set.records) {
-    names.add(r.name);
+    const name = rowOf(r);
+    names.add(name);
     for (const v of r.values) {
       units.add(v.unit);
       if (!metrics.includes(v.unit)) continue;
-      const key = `${r.name}\u0000${v.unit}`;
+      const key = `${name}\u0000${v.unit}`;
       const arr = samples.get(key);
       if (arr) arr.push(v.value);
       else samples.set(key, [v.value]);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command.ts';
 import { bool, int, list, parseFlags, str, flagHelp, type FlagSpecs } from '../args.ts';
@@ -16,7 +16,8 @@ import { captureEnvironment } from '../../harness/environment.ts';
 import { calibrate } from '../../harness/calibrate/calibrate.ts';
 import { nonDurableReason } from '../../harness/calibrate/calibrate.ts';
 import { MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
-import { pointLatest, saveResults } from '../../harness/results/write.ts';
+import { claimResultsDir, pointLatest, saveResults } from '../../harness/results/write.ts';
+import { cleanStaleScratch, makeScratchDir } from '../../harness/runner/scratch.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 import { runSummaryText } from '../../harness/runner/run-summary.ts';
 import { explainText } from '../explain-text.ts';
@@ -40,6 +41,10 @@ const FLAGS: FlagSpecs = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
 };
 
+/** Per-op latencies are kept in memory (8 bytes an op): 1e8 ops is 800 MB, beyond any useful run. */
+const MAX_OPS = 100_000_000;
+const MAX_COUNT = 100_000;
+
 const USAGE = 'bench [--suite S] [--scenario F,..] [--layout L,..] [--sizes 1k,16k,..] [--count N] [--ops N] [--out DIR] [--dir DATA] [--raft-dir DIR]';
 
 export const command: Command = {
@@ -61,8 +66,8 @@ export const command: Command = {
       ...(list(p, 'scenario') ? { scenarios: list(p, 'scenario')! } : {}),
       ...(list(p, 'layout') ? { layouts: list(p, 'layout')! } : {}),
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
-      ...(int(p, 'bench', 'count') ? { count: int(p, 'bench', 'count')! } : {}),
-      ...(int(p, 'bench', 'ops') ? { ops: int(p, 'bench', 'ops')! } : {}),
+      ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
+      ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
     }, deps.catalog);
 
     const quiet = bool(p, 'quiet');
@@ -73,13 +78,13 @@ export const command: Command = {
     const dataRoot = path.resolve(str(p, 'dir') ?? path.join(resultsRoot, '.data'));
     const raftRoot = str(p, 'raft-dir') ? path.resolve(str(p, 'raft-dir')!) : null;
 
+    // A quick refusal before any set-up; claimResultsDir below is the check that holds under a race.
     if (existsSync(path.join(outDir, 'results.json'))) {
-      throw new UserError(`bench: ${outDir} already holds results; pass another --out (results are never overwritten)`);
+      throw new UserError(`bench: --out ${outDir} already holds results; pass another --out (results are never overwritten)`);
     }
     makeDir(outDir, '--out');
     makeDir(dataRoot, '--dir');
     if (raftRoot) makeDir(raftRoot, '--raft-dir');
-    const unlock = lockDataDir(dataRoot);
     const dataDir = path.join(dataRoot, runId);
     const raftDir = raftRoot ? path.join(raftRoot, runId) : null;
 
@@ -123,6 +128,17 @@ export const command: Command = {
     const load = results.environment.loadAverage[0] ?? 0;
     if (load > results.environment.cpuCount * 0.5) results.warnings.push(warning('machine-busy', 'warning', `machine busy at start: load average ${load} on ${results.environment.cpuCount} CPUs; expect noise`));
 
+    const unlock = lockDataDir(dataRoot, runId);
+    try {
+      claimResultsDir(outDir, results, '--out');
+    } catch (err) {
+      unlock();
+      throw userErrno(err) !== null ? new UserError(`bench: --out ${outDir}: cannot write results.json: ${errorLine(err)} (${userErrno(err)})`) : err;
+    }
+    // What runs killed before their cleanup left behind (they hold no lock, so they are gone).
+    for (const d of cleanStaleScratch(dataRoot, { unmarkedRunIds: true })) say(`removed stale scratch ${d}`);
+    if (raftRoot) for (const d of cleanStaleScratch(raftRoot, { unmarkedRunIds: false })) say(`removed stale scratch ${d}`);
+
     let stopReason: string | null = null;
     const onSignal = (sig: NodeJS.Signals) => {
       if (stopReason) process.exit(130); // second signal: results so far are already on disk
@@ -133,6 +149,8 @@ export const command: Command = {
     process.on('SIGTERM', onSignal);
 
     try {
+      makeScratchDir(dataDir, runId);
+      if (raftDir) makeScratchDir(raftDir, runId);
       saveResults(outDir, results);
       if (!bool(p, 'no-calibrate') && sizes.length > 0) {
         say(`calibrating write+fdatasync of ${dataRoot} at ${sizes.map(formatSize).join(', ')}`);
@@ -184,10 +202,12 @@ export const command: Command = {
     }
     saveResults(outDir, results);
     if (outDir.startsWith(resultsRoot + path.sep)) pointLatest(resultsRoot, outDir);
-    const extra: string[] = bool(p, 'no-report') ? [] : await (await import('./report.ts')).benchReportLines(outDir, results);
+    const report = bool(p, 'no-report') ? { lines: [], error: null } : await (await import('./report.ts')).benchReportLines(outDir, results);
     if (!quiet) process.stdout.write(runSummaryText(results) + '\n' + explainText(results));
     process.stdout.write(`results: ${path.join(outDir, 'results.json')}\n         ${path.join(outDir, 'bench.txt')}\n`);
-    for (const line of extra) process.stdout.write(`${line}\n`);
+    for (const line of report.lines) process.stdout.write(`${line}\n`);
+    // The results are safe, but a report asked for and not written is a failure a script must see.
+    if (report.error !== null) throw new UserError(`bench: results kept in ${outDir}, but the ${report.error.replace(/^report: /, 'report was not written: ')}`);
     return results.complete ? 0 : 130;
   },
 };
@@ -197,11 +217,28 @@ function stamp(d: Date): string {
   return `${d.getFullYear()}${z(d.getMonth() + 1)}${z(d.getDate())}-${z(d.getHours())}${z(d.getMinutes())}${z(d.getSeconds())}`;
 }
 
+/**
+ * mkdir -p, one level at a time: a recursive mkdirSync reports ENOENT where a parent could not be made
+ * on a read-only file system; made level by level, the error is the real one (EROFS, EACCES, ENOSPC).
+ */
 function makeDir(dir: string, flag: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
   try {
-    mkdirSync(dir, { recursive: true });
+    for (const d of missing) {
+      try {
+        mkdirSync(d);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (err) {
-    throw new UserError(`bench: ${flag} ${dir}: ${oneLine(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`bench: ${flag} ${dir}: ${code ? `${code}: ` : ''}cannot create directory: ${errorLine(err).replace(/, mkdir .*$/, '')}`);
   }
 }
 

@@ -30,6 +30,7 @@ const FLAGS: FlagSpecs = {
   config: { type: 'string', help: 'JSON thresholds per benchmark glob: {"thresholds":[{"match":"G*","threshold":"10%"}],"default":"5%"}' },
   format: { type: 'string', help: 'text (default), markdown (for $GITHUB_STEP_SUMMARY) or json' },
   'allow-env-mismatch': { type: 'boolean', help: 'gate even when CPU, filesystem, engine versions or node major differ' },
+  'allow-incomplete': { type: 'boolean', help: 'gate an incomplete (interrupted or killed) run on its finished runs; without it, bad input (exit 2)' },
   ab: { type: 'string', help: 'A/B mode: baseline = this git ref, run in a worktree alternately with the working tree' },
   suite: { type: 'string', help: 'A/B: suite to run (default quick)' },
   scenario: { type: 'string', help: 'A/B: only these families' },
@@ -48,7 +49,7 @@ const FLAGS: FlagSpecs = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
 };
 
-const USAGE = 'gate --baseline B --current C [--threshold 5%] [--alpha 0.05] [--metric ns/op,p99-ns] [--config FILE] [--format text|markdown|json] [--allow-env-mismatch]\n'
+const USAGE = 'gate --baseline B --current C [--threshold 5%] [--alpha 0.05] [--metric ns/op,p99-ns] [--config FILE] [--format text|markdown|json] [--allow-env-mismatch] [--allow-incomplete]\n'
   + '       raftbench gate --ab REF [--suite S] [--scenario F] [--layout L] [--sizes 1k] [--runs N] [--ops N] [same decision flags]';
 
 const AB_ONLY = ['suite', 'scenario', 'layout', 'sizes', 'ops', 'binding', 'runs', 'out', 'dir', 'install', 'baseline-env', 'candidate-env', 'candidate-cli', 'quiet'];
@@ -60,7 +61,8 @@ export const command: Command = {
   async run(args) {
     const p = parseFlags('gate', args, FLAGS);
     if (bool(p, 'help')) {
-      process.stdout.write(`usage: raftbench ${USAGE}\n\n${flagHelp(FLAGS)}\n\nexit: 0 pass (inconclusive passes, listed), 1 regression, 2 bad input\n`);
+      process.stdout.write(`usage: raftbench ${USAGE}\n\n${flagHelp(FLAGS)}\n\nexit: 0 pass (inconclusive passes, listed), 1 regression, 2 bad input\n`
+        + 'An incomplete baseline or current run (interrupted, killed) is bad input unless --allow-incomplete: what it\ndid not run cannot regress, so it would pass.\n');
       return 0;
     }
     if (p.positionals.length > 0) throw new UserError(`gate: unexpected argument "${p.positionals[0]}"; use --baseline B --current C or --ab REF`);
@@ -78,6 +80,13 @@ export const command: Command = {
       if (b === undefined) throw new UserError('gate: --baseline is required (a results dir, results.json or Go benchmark text), or --ab REF for A/B mode');
       if (c === undefined) throw new UserError('gate: --current is required (a results dir, results.json or Go benchmark text)');
       const [bi, ci] = [await loadGateInput(b), await loadGateInput(c)];
+      if (!bool(p, 'allow-incomplete')) {
+        for (const [flag, input] of [['--baseline', bi], ['--current', ci]] as const) {
+          if (input.incomplete !== undefined) {
+            throw new UserError(`gate: ${flag} ${input.label} is an incomplete run (${input.incomplete}); what it did not run cannot fail the gate. Run it again, or pass --allow-incomplete to gate its finished runs`);
+          }
+        }
+      }
       result = decideOrFail(bi, ci, opts);
     } else {
       if (str(p, 'baseline') !== undefined || str(p, 'current') !== undefined) throw new UserError('gate: --ab builds both sides itself; leave out --baseline and --current');

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { parseFlags } from '../args.ts';
+import { bool, parseFlags } from '../args.ts';
 import { UserError } from '../../errors/user-error.ts';
 import { FAMILIES, SUITES } from '../../scenarios/index.ts';
 import { LAYOUTS } from '../../engines/layouts/index.ts';
@@ -10,7 +10,11 @@ export const command: Command = {
   summary: 'list suites, scenarios and layouts',
   usage: 'list',
   async run(args) {
-    const p = parseFlags('list', args, {});
+    const p = parseFlags('list', args, { help: { type: 'boolean', short: 'h', help: 'this help' } });
+    if (bool(p, 'help')) {
+      process.stdout.write('usage: raftbench list\n\nlists suites, scenarios and layouts, one line each; takes no flags\n');
+      return 0;
+    }
     if (p.positionals.length > 0) throw new UserError(`list: unexpected argument "${p.positionals[0]}"`);
     const out: string[] = ['suites:'];
     for (const s of SUITES) {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bool, flagHelp, num, parseFlags, str, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -39,6 +39,7 @@ export const command: Command = {
     const inputs: Array<{ label: string; results: ResultsFile }> = [];
     for (const label of p.positionals) inputs.push({ label, results: await readResults(label) });
     const out = path.resolve(str(p, 'out') ?? defaultOutput(p.positionals[0]!));
+    checkOutput(out, p.positionals);
     const { problems } = await writeReport(out, inputs, { style: style as ReportOptions['style'], alpha });
     for (const w of problems) process.stderr.write(`report: warning: ${w}\n`);
     process.stdout.write(`${out}\n`);
@@ -80,15 +81,46 @@ export async function writeReport(
 
 /**
  * What `bench` prints about its report: writes `<outDir>/report.html` and returns `report:  <path>`; a
- * report that cannot be made never costs the run its results, so failures become the line instead.
+ * report that cannot be made never costs the run its results, so a failure is returned as `error` (one
+ * line) for bench to end with, after it printed where the results are.
  */
-export async function benchReportLines(outDir: string, results: ResultsFile): Promise<string[]> {
+export async function benchReportLines(outDir: string, results: ResultsFile): Promise<{ lines: string[]; error: string | null }> {
   const file = path.join(outDir, 'report.html');
   try {
     const { problems } = await writeReport(file, [{ label: outDir, results }], DEFAULT_REPORT_OPTIONS);
     for (const w of problems) process.stderr.write(`report: warning: ${w}\n`);
-    return [`report:  ${file}`];
+    return { lines: [`report:  ${file}`], error: null };
   } catch (err) {
-    return [`report:  not written: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`];
+    return { lines: [], error: (err instanceof Error ? err.message : String(err)).split('\n')[0]! };
+  }
+}
+
+/**
+ * Where `report -o` may write: never over one of its inputs (a results.json, or a Go text file) and never
+ * over a file that is not a raftbench report (someone else's file that happens to have that name).
+ */
+function checkOutput(out: string, inputs: readonly string[]): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const target = real(out);
+  for (const i of inputs) {
+    const files = [real(i), real(path.join(i, 'results.json'))];
+    if (files.includes(target)) throw new UserError(`report: -o ${out} is the input ${i}; the report would overwrite it (give another -o)`);
+  }
+  let head: string;
+  try {
+    if (statSync(out).isDirectory()) throw new UserError(`report: -o ${out} is a directory; give a file name`);
+    head = readFileSync(out, 'utf8').slice(0, 4096);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    return; // no such file yet (or unreadable: the write will say why)
+  }
+  if (!/^<!doctype html>/i.test(head) || !/<title>raftbench report/.test(head)) {
+    throw new UserError(`report: -o ${out} exists and is not a raftbench report; not overwriting it (give another -o)`);
   }
 }

@@ -136,8 +136,8 @@ async function install(o: AbOptions, worktree: string, notes: string[]): Promise
     notes.push(`A/B: baseline uses the working tree's node_modules (--install link; package.json and package-lock.json identical)`);
     return;
   }
-  // npm install, as the Makefile does: npm ci refuses this project's lock file, which cannot list
-  // lmdb's optional builds for other platforms; npm install installs the locked versions all the same.
+  // npm install, not npm ci: a REF from before the lock listed lmdb's optional builds for every platform
+  // has a lock npm ci refuses; npm install installs its locked versions all the same.
   o.log('A/B: npm install --prefer-offline in the worktree');
   const inst = await run(o, worktree, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {});
   if (inst.code === 0) return;

@@ -12,7 +12,8 @@ import { hasWarning } from '../../analysis/warning.ts';
  */
 export async function loadGateInput(path: string): Promise<GateInput> {
   if (await looksLikeJson(path)) return gateInputFromResults(await readResults(path), path);
-  return { label: path, set: await loadBenchInput(path), fingerprint: null };
+  const set = await loadBenchInput(path);
+  return { label: path, set, fingerprint: null, ...(set.incomplete !== undefined ? { incomplete: set.incomplete } : {}) };
 }
 
 export function gateInputFromResults(r: ResultsFile, label: string, extraNotes: readonly string[] = []): GateInput {
@@ -21,7 +22,7 @@ export function gateInputFromResults(r: ResultsFile, label: string, extraNotes: 
   if (r.complete === false && !hasWarning(set.runWarnings, 'incomplete-run')) {
     notes.push(`incomplete run (${r.incompleteReason ?? 'unknown reason'}): only its finished runs are gated`);
   }
-  return { label, set, fingerprint: fingerprintOf(r), notes };
+  return { label, set, fingerprint: fingerprintOf(r), notes, ...(r.complete === false ? { incomplete: r.incompleteReason ?? 'did not finish' } : {}) };
 }
 
 /** A directory (a results dir) or a file whose first non-blank byte is `{`. Unreadable paths fall through to the reader's errors. */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { LOCK_NAME, parseProcessId, processAlive } from '../runner/lock.ts';
 import { join } from 'node:path';
 import { UserError } from '../../errors/user-error.ts';
 import { parseBenchText } from '../../analysis/benchfmt/reader.ts';
@@ -6,7 +8,7 @@ import { resultsToBenchSet } from '../../analysis/benchfmt/from-results.ts';
 import type { BenchSet } from '../../analysis/benchfmt/record.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 import { migrateResults } from '../../analysis/results-migrate.ts';
-import { warningLine } from '../../analysis/warning.ts';
+import { warning, warningLine } from '../../analysis/warning.ts';
 
 /**
  * Reads a results file: `path` is a results dir (its `results.json` is read) or a results.json itself.
@@ -64,7 +66,8 @@ async function readText(file: string): Promise<string> {
   }
   if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new UserError(`${file}: is empty`);
   if (buf.includes(0)) throw new UserError(`${file}: is a binary file, not results.json or benchmark text`);
-  return buf.toString('utf8');
+  // A byte-order mark (editors on Windows add one) is not part of the text.
+  return buf.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 function parseResults(text: string, file: string): ResultsFile {
@@ -99,15 +102,41 @@ function parseResults(text: string, file: string): ResultsFile {
       const lat = rr['latency'] as Record<string, unknown> | null;
       const missing = ['ops', 'syncsPerOp'].filter((k) => typeof rr[k] !== 'number').concat(['p50', 'p99', 'p999'].filter((k) => typeof lat?.[k] !== 'number').map((k) => `latency.${k}`));
       if (missing.length > 0) throw new UserError(`${file}: malformed run in benchmark ${bb['name']} (no number for ${missing.join(', ')})`);
+      // Times and counts are never negative (nor NaN, which JSON cannot hold but a hand edit may try): such a
+      // file was edited or corrupted, and its statistics would mean nothing.
+      const numbers: Array<[string, unknown]> = [['nsPerOp', rr['nsPerOp']], ['ops', rr['ops']], ['syncsPerOp', rr['syncsPerOp']], ['mbPerSec', rr['mbPerSec']],
+        ...['p50', 'p99', 'p999'].map((k): [string, unknown] => [`latency.${k}`, lat?.[k]])];
+      const bad = numbers.find(([, x]) => typeof x === 'number' && !(x >= 0));
+      if (bad) throw new UserError(`${file}: benchmark ${bb['name']} has ${bad[0]} ${bad[1]}, a negative time or count (the file was edited or corrupted)`);
     }
   }
   if (o['version'] === RESULTS_VERSION && !validWarnings(o['warnings'])) throw new UserError(`${file}: malformed "warnings" (needs a list of {code, severity, text})`);
-  return migrateResults(o);
+  return markIfKilled(migrateResults(o));
 }
 
 function validWarnings(v: unknown): boolean {
   if (v === undefined) return true;
   return Array.isArray(v) && v.every((w) => typeof w === 'object' && w !== null && typeof w.code === 'string' && typeof w.severity === 'string' && typeof w.text === 'string');
+}
+
+/**
+ * A results file still saying `running` whose run is gone (SIGKILL, a crash, power loss: nothing was left
+ * to finish the file) is read as killed. The run is alive only while its data dir's lock names its run id
+ * and a live owner.
+ */
+function markIfKilled(r: ResultsFile): ResultsFile {
+  if (r.complete !== false || r.incompleteReason !== 'running') return r;
+  const dataDir = typeof r.config?.dataDir === 'string' ? r.config.dataDir : null;
+  if (dataDir !== null) {
+    try {
+      const owner = parseProcessId(readFileSync(join(dataDir, LOCK_NAME), 'utf8'));
+      if (owner && owner.tag === r.runId && processAlive(owner.id)) return r;
+    } catch {
+      // no lock: the run is not running
+    }
+  }
+  const reason = 'killed: the run ended without finishing its results (SIGKILL, a crash or power loss)';
+  return { ...r, incompleteReason: reason, warnings: [...(r.warnings ?? []), warning('incomplete-run', 'severe', `incomplete run: ${reason}; only finished runs are included`)] };
 }
 
 function describeFsError(err: unknown): string {

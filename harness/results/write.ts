@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, symlinkSync, writeSync, lstatSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, symlinkSync, writeSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { UserError } from '../../errors/user-error.ts';
 import { formatBenchTxt } from './bench-txt.ts';
 
 /**
@@ -28,6 +29,33 @@ export function writeFileAtomic(file: string, text: string): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/** The files a run writes into its results dir besides results.json. */
+export const RUN_OUTPUTS = ['bench.txt', 'report.html'] as const;
+
+/**
+ * Claims `dir` for one run by creating its `results.json` (the first version of `results`) in one step
+ * that fails if the file exists: written whole under a temporary name, then hard-linked into place. Of two
+ * runs started together with the same --out, exactly one gets it; the other gets a UserError. A dir that
+ * already holds a file the run would write (bench.txt, report.html) is refused too: raftbench did not
+ * write it there, so it is not raftbench's to replace. `flag` names where `dir` came from in messages.
+ */
+export function claimResultsDir(dir: string, results: ResultsFile, flag: string): void {
+  const file = path.join(dir, 'results.json');
+  const taken = (what: string) => new UserError(`bench: ${flag} ${dir} already holds ${what}; pass another ${flag} (results, and files raftbench did not write, are never overwritten)`);
+  if (existsSync(file)) throw taken('results');
+  for (const f of RUN_OUTPUTS) if (existsSync(path.join(dir, f))) throw taken(`a ${f} of no run's results.json`);
+  const tmp = `${file}.claim-${process.pid}`;
+  try {
+    writeFileAtomic(tmp, JSON.stringify(results, null, 1) + '\n');
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw taken('results');
+    throw err;
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }
 

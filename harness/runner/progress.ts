@@ -24,9 +24,14 @@ export class ProgressLine {
     const eta = p.done > 0 ? (elapsed / p.done) * (p.total - p.done) : NaN;
     const width = String(p.total).length;
     const per = p.last ? `  ${formatNs(p.last.nsPerOp)}/op` : '';
-    let line = `[${String(p.done).padStart(width)}/${p.total}] ${p.name} run ${p.replicate}/${p.count}${per}  eta ${formatDuration(eta)}`;
+    const head = `[${String(p.done).padStart(width)}/${p.total}] `;
+    const tail = ` run ${p.replicate}/${p.count}${per}  eta ${formatDuration(eta)}`;
+    // A narrow terminal shortens the name, never the count or the ETA, which are what one looks for.
     const cols = this.#out.columns ?? 120;
-    if (line.length > cols - 1) line = line.slice(0, cols - 2) + '…';
+    const room = cols - 1 - head.length - tail.length;
+    const name = p.name.length <= room ? p.name : room > 1 ? p.name.slice(0, room - 1) + '…' : '';
+    let line = head + name + tail;
+    if (line.length > cols - 1) line = line.slice(line.length - (cols - 1));
     this.#out.write(`\r\x1b[2K${line}`);
     this.#shown = true;
   }

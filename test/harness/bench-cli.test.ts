@@ -127,7 +127,7 @@ test('SIGINT stops cleanly: finished runs kept in a valid results file marked in
     assert.ok(runs >= 2 && runs < 400);
     const text = readFileSync(path.join(out, 'bench.txt'), 'utf8');
     assert.equal(text.split('\n').filter((l) => l.startsWith('Benchmark')).length, runs);
-    assert.match(text, /^raftbench-incomplete: interrupted by SIGINT$/m);
+    assert.match(text, /^# raftbench-incomplete: interrupted by SIGINT$/m);
     assert.ok(!existsSync(path.join(data, '.raftbench.lock')), 'lock released');
   } finally {
     await cleanup();

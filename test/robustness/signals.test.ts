@@ -55,7 +55,7 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       assert.ok(runs >= 2 && runs < 400, `${runs} runs kept`);
       const text = readFileSync(path.join(out, 'bench.txt'), 'utf8');
       assert.equal(text.split('\n').filter((l) => l.startsWith('Benchmark')).length, runs);
-      assert.match(text, new RegExp(`^raftbench-incomplete: interrupted by ${sig}$`, 'm'));
+      assert.match(text, new RegExp(`^# raftbench-incomplete: interrupted by ${sig}$`, 'm'));
       assert.ok(!existsSync(path.join(data, '.raftbench.lock')), 'lock released');
 
       // Nothing of the earlier run changed: same files, same bytes, same mtimes.
