@@ -7,6 +7,7 @@
  *                 <group:8> 0x02             HardState       raft/codec.ts encodeHardState
  *   state engine  <group:8> 0x10             applied state   <applied:8> <truncIndex:8> <truncTerm:8>
  *                 <group:8> 0x11 <user key>  state machine   <value>
+ *                 <group:8> 0x12 <client:8>  client session  <seq:8> <index:8>  (latest seq applied, at index)
  *
  * Integers are unsigned 64-bit big-endian (numbers stay below 2^53), so log keys sort by index.
  */
@@ -14,6 +15,7 @@ const LOG = 0x01;
 const HARD_STATE = 0x02;
 const APPLIED = 0x10;
 const KV = 0x11;
+const SESSION = 0x12;
 
 function prefix(group: number, tag: number, extra = 0): Buffer {
   const k = Buffer.allocUnsafe(9 + extra);
@@ -55,6 +57,66 @@ export function kvKey(group: number, userKey: Uint8Array): Buffer {
 /** [start, end) covering every state machine key of `group`. */
 export function kvRange(group: number): { start: Buffer; end: Buffer } {
   return { start: prefix(group, KV), end: prefix(group, KV + 1) };
+}
+
+export function sessionKey(group: number, client: number): Buffer {
+  const k = prefix(group, SESSION, 8);
+  k.writeBigUInt64BE(BigInt(client), 9);
+  return k;
+}
+
+/** [start, end) covering every client session of `group`. */
+export function sessionRange(group: number): { start: Buffer; end: Buffer } {
+  return { start: prefix(group, SESSION), end: prefix(group, SESSION + 1) };
+}
+
+/**
+ * [start, end) covering the applied state, the state machine and the sessions of `group`: what one
+ * consistent scan reads to capture a snapshot image, and (from `start` of the state machine on) what
+ * installing one replaces.
+ */
+export function machineRange(group: number): { start: Buffer; end: Buffer; kvStart: Buffer } {
+  return { start: prefix(group, APPLIED), end: prefix(group, SESSION + 1), kvStart: prefix(group, KV) };
+}
+
+/** The key without its group: the tag byte and what follows (how a snapshot image names keys). */
+export function groupSuffixOf(key: Uint8Array): Uint8Array {
+  return key.subarray(8);
+}
+
+/** The key of `group` ending in `suffix` (from `groupSuffixOf`). */
+export function withGroup(group: number, suffix: Uint8Array): Buffer {
+  const k = Buffer.allocUnsafe(8 + suffix.byteLength);
+  k.writeBigUInt64BE(BigInt(group), 0);
+  k.set(suffix, 8);
+  return k;
+}
+
+export function isSessionKey(key: Uint8Array): boolean {
+  return key[8] === SESSION;
+}
+
+export function isAppliedKey(key: Uint8Array): boolean {
+  return key.byteLength === 9 && key[8] === APPLIED;
+}
+
+export function clientOf(key: Uint8Array): number {
+  return Number(Buffer.from(key.buffer, key.byteOffset, key.byteLength).readBigUInt64BE(9));
+}
+
+/** A client's session in the state machine: the latest sequence number applied and the index it applied at. */
+export interface SessionRecord {
+  readonly seq: number;
+  readonly index: number;
+}
+
+export function encodeSession(r: SessionRecord): Buffer {
+  return u64s(r.seq, r.index);
+}
+
+export function decodeSession(v: Uint8Array): SessionRecord {
+  const [seq, index] = readU64s(v, 2);
+  return { seq: seq!, index: index! };
 }
 
 export function userKeyOf(key: Uint8Array): Uint8Array {

@@ -3,12 +3,16 @@ import type { Layout } from '../engines/layouts/index.ts';
 import {
   EMPTY_APPLIED,
   appliedKey,
+  clientOf,
   decodeApplied,
+  decodeSession,
   decodeEntry,
   decodeHardState,
   hardStateKey,
   logRange,
+  sessionRange,
   type AppliedState,
+  type SessionRecord,
 } from './keys.ts';
 
 /**
@@ -27,6 +31,8 @@ export interface RecoveredGroup {
   /** First log index held by the raft engine (truncIndex + 1 when the log is empty). */
   readonly firstIndex: number;
   readonly lastIndex: number;
+  /** Client sessions of the state machine (state engine, written with each application). */
+  readonly sessions: Map<number, SessionRecord>;
 }
 
 /**
@@ -76,5 +82,7 @@ export async function recoverGroup(layout: Layout, group: number): Promise<Recov
   }
   storage.append(entries);
   storage.setHardState(hardState);
-  return { storage, hardState, applied, firstIndex: applied.truncIndex + 1, lastIndex };
+  const sr = sessionRange(group);
+  const sessions = new Map((await layout.state.scan({ gte: sr.start, lt: sr.end })).map(([k, v]) => [clientOf(k), decodeSession(v)] as const));
+  return { storage, hardState, applied, firstIndex: applied.truncIndex + 1, lastIndex, sessions };
 }

@@ -1,22 +1,52 @@
 import { RawNode, SeededRandom, type Entry, type GroupId, type Message, type NodeId, type Ready } from '../raft/index.ts';
 import type { BatchOp } from '../engines/engine.ts';
 import type { Layout } from '../engines/layouts/index.ts';
-import { decodePut, encodePut } from './command.ts';
-import { appliedKey, encodeApplied, encodeEntry, encodeHardState, hardStateKey, kvKey, logKey, type AppliedState } from './keys.ts';
+import { NotLeaderError, ProposalDroppedError } from './client-errors.ts';
+import { decodePut, encodePut, type Session } from './command.ts';
+import {
+  appliedKey,
+  encodeApplied,
+  encodeEntry,
+  encodeHardState,
+  encodeSession,
+  hardStateKey,
+  kvKey,
+  logKey,
+  sessionKey,
+  type AppliedState,
+  type SessionRecord,
+} from './keys.ts';
 import { recoverGroup } from './recover.ts';
 import { captureSnapshotData, installSnapshotOps } from './snapshot-data.ts';
 
-/** A write or read was sent to a replica that is not the group's leader. */
-export class NotLeaderError extends Error {
-  override readonly name = 'NotLeaderError';
-  constructor(readonly group: GroupId, readonly leader: NodeId) {
-    super(`group ${group}: not the leader (leader: ${leader || 'unknown'})`);
-  }
+export { NotLeaderError, ProposalDroppedError } from './client-errors.ts';
+export type { Session } from './command.ts';
+
+/**
+ * Faults a test switches on to show that a check catches what they break. Never on by default; each one
+ * makes the store incorrect.
+ */
+export interface StoreFaults {
+  /**
+   * Linearizable reads answer as soon as the read index arrives, without waiting until this node applied
+   * up to it: a follower that lags serves stale values.
+   */
+  readonly readBeforeApplied?: boolean;
 }
 
-/** A proposal was overwritten by another leader's entry, or the store closed before it applied. */
-export class ProposalDroppedError extends Error {
-  override readonly name = 'ProposalDroppedError';
+export interface PutOptions {
+  /** The client session that makes retries of this write apply at most once; none: a blind put. */
+  readonly session?: Session;
+  /** Give up after this many ms (failed while still queued here, unknown once proposed). */
+  readonly timeoutMs?: number;
+  /** Give up when aborted (failed while still queued here, unknown once proposed). */
+  readonly signal?: AbortSignal;
+}
+
+export interface GetOptions {
+  /** Give up after this many ms. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface TruncationPolicy {
@@ -49,6 +79,13 @@ export interface StoreOptions {
    */
   readonly truncationSync?: boolean;
   readonly seed?: number;
+  /**
+   * A leader that has not heard from a quorum within an election timeout steps down (etcd's CheckQuorum),
+   * so a partitioned leader fails its waiting proposals instead of holding them forever. Default true.
+   */
+  readonly checkQuorum?: boolean;
+  /** Test-only faults (see StoreFaults). */
+  readonly faults?: StoreFaults;
   /** The monotonic clock, in nanoseconds, that times truncation syncs (default `process.hrtime`). */
   readonly now?: () => number;
 }
@@ -70,13 +107,21 @@ export interface StoreStats {
   snapshotsInstalled: number;
   /** ReadIndex rounds requested (each serves every read that waited for it). */
   readRounds: number;
+  /** Committed writes the state machine did not apply: retries of a request it applied before, or older requests. */
+  duplicatesSkipped: number;
 }
 
-interface Pending {
-  readonly term: number;
+/** A client write: queued until the loop proposes it (index 0), then pending at (index, term) until applied. */
+interface Proposal {
+  readonly data: Uint8Array;
+  index: number;
+  term: number;
   resolve(): void;
   reject(err: Error): void;
 }
+
+/** What applying a committed write did: applied now, applied before (same session and seq), or skipped (older seq). */
+type Verdict = 'applied' | 'duplicate' | 'superseded';
 
 interface Group {
   readonly id: GroupId;
@@ -87,10 +132,12 @@ interface Group {
   lastPersisted: number;
   /** Applied index known durable in the state engine. */
   durableApplied: number;
-  readonly queue: Array<{ data: Uint8Array; resolve: () => void; reject: (e: Error) => void }>;
-  readonly pending: Map<number, Pending>;
+  readonly queue: Proposal[];
+  readonly pending: Map<number, Proposal>;
+  /** Client sessions of the state machine, as in the state engine. */
+  sessions: Map<number, SessionRecord>;
   readonly reads: Map<string, { resolve: (index: number) => void; reject: (e: Error) => void }>;
-  readonly waitingReads: Array<{ index: number; resolve: () => void }>;
+  readonly waitingReads: Array<{ index: number; resolve: () => void; reject: (e: Error) => void }>;
   /** Reads waiting for the next ReadIndex round, and whether a round is in flight. */
   readonly nextRound: Array<{ resolve: (index: number) => void; reject: (e: Error) => void }>;
   roundInFlight: boolean;
@@ -113,6 +160,7 @@ export class Store {
   readonly stats: StoreStats = {
     readies: 0, logSyncs: 0, entriesPersisted: 0, entriesApplied: 0, truncations: 0,
     truncationSyncs: 0, truncationSyncNs: 0, snapshotsSent: 0, snapshotsInstalled: 0, readRounds: 0,
+    duplicatesSkipped: 0,
   };
   readonly #opts: StoreOptions;
   readonly #groups = new Map<GroupId, Group>();
@@ -150,11 +198,12 @@ export class Store {
         applied: rec.applied.applied,
         electionTick: opts.electionTick ?? 10,
         heartbeatTick: opts.heartbeatTick ?? 1,
+        checkQuorum: opts.checkQuorum ?? true,
         randomInt: (n) => rng.int(n),
       });
       s.#groups.set(gid, {
         id: gid, node, storage: rec.storage, applied: rec.applied, lastPersisted: rec.lastIndex,
-        durableApplied: rec.applied.applied, queue: [], pending: new Map(), reads: new Map(), waitingReads: [], nextRound: [], roundInFlight: false, lead: 0,
+        durableApplied: rec.applied.applied, queue: [], pending: new Map(), sessions: rec.sessions, reads: new Map(), waitingReads: [], nextRound: [], roundInFlight: false, lead: 0,
       });
     }
     s.#loop = s.#run();
@@ -179,6 +228,11 @@ export class Store {
     this.#kick();
   }
 
+  /** This node's current term in `group`. */
+  term(group: GroupId): number {
+    return this.#group(group).node.status().hardState.term;
+  }
+
   isLeader(group: GroupId): boolean {
     return this.#group(group).node.status().softState.role === 'leader';
   }
@@ -197,12 +251,53 @@ export class Store {
     return { first: g.storage.firstIndex(), last: g.storage.lastIndex() };
   }
 
-  /** Puts `key` through raft; resolves when applied here (on the leader). */
-  put(group: GroupId, key: Uint8Array, value: Uint8Array): Promise<void> {
+  /**
+   * Puts `key` through raft; resolves when applied here (on the leader), or when the state machine finds
+   * that the session's request was applied before. Rejects with an error whose `fate` (see `fateOf`)
+   * says whether the write may still apply: NotLeaderError (failed), ProposalDroppedError (its `fate`).
+   */
+  put(group: GroupId, key: Uint8Array, value: Uint8Array, opts: PutOptions = {}): Promise<void> {
     this.#checkOpen();
     const g = this.#group(group);
     return new Promise((resolve, reject) => {
-      g.queue.push({ data: encodePut(key, value), resolve, reject });
+      const { timeoutMs, signal } = opts;
+      if (signal?.aborted) {
+        reject(new ProposalDroppedError('aborted', 'failed', `group ${group}: put aborted before it was proposed`));
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => cancel('aborted');
+      const settle = () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const p: Proposal = {
+        data: encodePut(key, value, opts.session),
+        index: 0,
+        term: 0,
+        resolve: () => {
+          settle();
+          resolve();
+        },
+        reject: (err) => {
+          settle();
+          reject(err);
+        },
+      };
+      const cancel = (code: 'timeout' | 'aborted') => {
+        const at = g.queue.indexOf(p);
+        if (at >= 0) {
+          g.queue.splice(at, 1);
+          p.reject(new ProposalDroppedError(code, 'failed', `group ${group}: put ${code === 'timeout' ? 'timed out' : 'aborted'} before it was proposed`));
+        } else if (p.index > 0 && g.pending.get(p.index) === p) {
+          g.pending.delete(p.index);
+          p.reject(new ProposalDroppedError(code, 'unknown', `group ${group}: put ${code === 'timeout' ? 'timed out' : 'aborted'} after it was proposed at index ${p.index}; it may still apply`));
+        }
+      };
+      // Not unref'd: a caller waiting on a put keeps the process (and so the store's ticks) alive.
+      if (timeoutMs !== undefined) timer = setTimeout(() => cancel('timeout'), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      g.queue.push(p);
       this.#kick();
     });
   }
@@ -219,15 +314,40 @@ export class Store {
    * server does: every read that arrives while a round is in flight joins the next round, so a round
    * serves all reads waiting for it however many readers there are.
    */
-  async get(group: GroupId, key: Uint8Array): Promise<Uint8Array | undefined> {
+  async get(group: GroupId, key: Uint8Array, opts: GetOptions = {}): Promise<Uint8Array | undefined> {
     this.#checkOpen();
     const g = this.#group(group);
+    const { timeoutMs, signal } = opts;
+    if (timeoutMs === undefined && signal === undefined) return this.#get(g, key);
+    // A read changes nothing: giving up on it is always safe; what it would have read is dropped.
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const giveUp = new Promise<never>((_, reject) => {
+      const fail = (code: 'timeout' | 'aborted') => reject(new ProposalDroppedError(code, 'failed', `group ${group}: read ${code === 'timeout' ? 'timed out' : 'aborted'}`));
+      if (signal?.aborted) fail('aborted');
+      onAbort = () => fail('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) timer = setTimeout(() => fail('timeout'), timeoutMs);
+    });
+    const read = this.#get(g, key);
+    read.catch(() => {});
+    try {
+      return await Promise.race([read, giveUp]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #get(g: Group, key: Uint8Array): Promise<Uint8Array | undefined> {
     const index = await new Promise<number>((resolve, reject) => {
       g.nextRound.push({ resolve, reject });
       if (!g.roundInFlight) this.#startReadRound(g);
     });
-    if (g.applied.applied < index) await new Promise<void>((resolve) => g.waitingReads.push({ index, resolve }));
-    return this.layout.state.get(kvKey(group, key));
+    if (g.applied.applied < index && !this.#opts.faults?.readBeforeApplied) {
+      await new Promise<void>((resolve, reject) => g.waitingReads.push({ index, resolve, reject }));
+    }
+    return this.layout.state.get(kvKey(g.id, key));
   }
 
   /** Sends one ReadIndex request for every read waiting for a round. */
@@ -244,7 +364,7 @@ export class Store {
     this.stats.readRounds++;
     // The core drops a round when leadership moves; time it out so its readers can retry.
     const timeoutMs = 2 * (this.#opts.electionTick ?? 10) * (this.#opts.tickMs ?? 10);
-    const timer = setTimeout(() => g.reads.get(ctx)?.reject(new ProposalDroppedError(`group ${g.id}: read index round timed out`)), timeoutMs);
+    const timer = setTimeout(() => g.reads.get(ctx)?.reject(new ProposalDroppedError('read-timeout', 'failed', `group ${g.id}: read index round timed out`)), timeoutMs);
     timer.unref();
     const done = () => {
       clearTimeout(timer);
@@ -286,7 +406,7 @@ export class Store {
     if (this.#ticker) clearInterval(this.#ticker);
     this.#kick();
     await this.#loop.catch(() => {});
-    this.#failAll(new ProposalDroppedError('store closed'));
+    this.#failAll('closed');
     await this.layout.close();
   }
 
@@ -296,7 +416,7 @@ export class Store {
     if (this.#ticker) clearInterval(this.#ticker);
     this.#kick();
     await this.#loop.catch(() => {});
-    this.#failAll(new ProposalDroppedError('store halted'));
+    this.#failAll('halted');
   }
 
   #group(id: GroupId): Group {
@@ -307,7 +427,7 @@ export class Store {
 
   #checkOpen(): void {
     if (this.#failure) throw this.#failure;
-    if (this.#closed) throw new ProposalDroppedError('store closed');
+    if (this.#closed) throw new ProposalDroppedError('closed', 'failed', 'store closed');
   }
 
   #kick(): void {
@@ -353,9 +473,12 @@ export class Store {
         const r = g.node.propose(p.data);
         if (!r.ok) p.reject(new NotLeaderError(g.id, r.leader));
         else {
+          // A new leader term overwrote the slot of an earlier proposal of ours: that one never commits.
           const prev = g.pending.get(r.index);
-          if (prev) prev.reject(new ProposalDroppedError(`group ${g.id}: index ${r.index} reused`));
-          g.pending.set(r.index, { term: r.term, resolve: p.resolve, reject: p.reject });
+          if (prev) prev.reject(new ProposalDroppedError('replaced', 'failed', `group ${g.id}: index ${r.index} was reused by term ${r.term}`));
+          p.index = r.index;
+          p.term = r.term;
+          g.pending.set(r.index, p);
         }
       }
     }
@@ -375,7 +498,9 @@ export class Store {
     for (const [g, rd] of readies) {
       if (!rd.snapshot) continue;
       const { index, term } = rd.snapshot.metadata;
-      snapOps.push(...installSnapshotOps(g.id, rd.snapshot.data));
+      const image = installSnapshotOps(g.id, rd.snapshot.data);
+      snapOps.push(...image.ops);
+      g.sessions = image.sessions;
       g.applied = { applied: index, truncIndex: index, truncTerm: term };
       snapOps.push({ type: 'put', key: appliedKey(g.id), value: encodeApplied(g.applied) });
       this.stats.snapshotsInstalled++;
@@ -419,13 +544,18 @@ export class Store {
     // Apply committed entries of every group with their applied index, in one unsynced batch.
     const applyOps: BatchOp[] = [];
     const applied: Array<[Group, readonly Entry[]]> = [];
+    const verdicts = new Map<Group, Map<number, Verdict>>();
     for (const [g, rd] of readies) {
       if (rd.committedEntries.length === 0) continue;
+      const gv = new Map<number, Verdict>();
+      verdicts.set(g, gv);
       for (const e of rd.committedEntries) {
         if (e.index <= g.applied.applied) continue;
         if (e.type === 'normal' && e.data.byteLength > 0) {
-          const { key, value } = decodePut(e.data);
-          applyOps.push({ type: 'put', key: kvKey(g.id, key), value });
+          const cmd = decodePut(e.data);
+          const verdict = this.#admit(g, cmd.client, cmd.seq, e.index, applyOps);
+          gv.set(e.index, verdict);
+          if (verdict === 'applied') applyOps.push({ type: 'put', key: kvKey(g.id, cmd.key), value: cmd.value });
         }
       }
       const last = rd.committedEntries[rd.committedEntries.length - 1]!;
@@ -439,12 +569,15 @@ export class Store {
     if (applyOps.length > 0) await layout.state.write(applyOps, { sync: false });
 
     for (const [g, entries] of applied) {
+      const gv = verdicts.get(g);
       for (const e of entries) {
         const p = g.pending.get(e.index);
         if (!p) continue;
         g.pending.delete(e.index);
-        if (p.term === e.term) p.resolve();
-        else p.reject(new ProposalDroppedError(`group ${g.id}: entry ${e.index} was replaced by term ${e.term}`));
+        if (p.term !== e.term) p.reject(new ProposalDroppedError('replaced', 'failed', `group ${g.id}: entry ${e.index} was replaced by term ${e.term}`));
+        else if (gv?.get(e.index) === 'superseded') {
+          p.reject(new ProposalDroppedError('superseded', 'unknown', `group ${g.id}: entry ${e.index} skipped: its client already applied a later request`));
+        } else p.resolve();
       }
     }
     for (const [g, rd] of readies) {
@@ -464,6 +597,25 @@ export class Store {
       if (rd.softState && rd.softState.role !== 'leader') this.#failPending(g);
       g.node.advance();
     }
+  }
+
+  /**
+   * The exactly-once rule (Raft paper §6.3): a write of client c with sequence number s applies only if s
+   * is above the latest s' the state machine applied for c; s == s' is a retry of a request already
+   * applied (answered as committed from the session, not applied again); s < s' is an abandoned request
+   * the client has moved on from. The session update goes into the same batch as the application.
+   */
+  #admit(g: Group, client: number, seq: number, index: number, ops: BatchOp[]): Verdict {
+    if (client === 0) return 'applied';
+    const prev = g.sessions.get(client);
+    if (prev && seq <= prev.seq) {
+      this.stats.duplicatesSkipped++;
+      return seq === prev.seq ? 'duplicate' : 'superseded';
+    }
+    const rec = { seq, index };
+    g.sessions.set(client, rec);
+    ops.push({ type: 'put', key: sessionKey(g.id, client), value: encodeSession(rec) });
+    return 'applied';
   }
 
   /** Truncates each group's log per policy, following the RFC's rule. */
@@ -512,8 +664,13 @@ export class Store {
     const g = this.#groups.get(m.group);
     if (!g || !m.snapshot) return;
     try {
-      const data = await captureSnapshotData(this.layout.state, m.group);
-      this.#opts.send?.([{ ...m, snapshot: { metadata: m.snapshot.metadata, data } }]);
+      // Sent at the index the image was captured at (at or past the one the core asked for), so that the
+      // follower's state machine and sessions match its log exactly.
+      const { data, applied } = await captureSnapshotData(this.layout.state, m.group);
+      const index = applied?.applied ?? 0;
+      if (index < m.snapshot.metadata.index) throw new Error(`snapshot image at ${index} is behind ${m.snapshot.metadata.index}`);
+      const term = g.storage.term(index);
+      this.#opts.send?.([{ ...m, snapshot: { metadata: { index, term }, data } }]);
       this.stats.snapshotsSent++;
       g.node.reportSnapshot(m.to, 'finish');
     } catch {
@@ -523,20 +680,25 @@ export class Store {
   }
 
   #failPending(g: Group): void {
-    for (const p of g.pending.values()) p.reject(new ProposalDroppedError(`group ${g.id}: leadership lost`));
+    // The entries are in this node's log and may have reached others: the new leader may commit them.
+    for (const p of g.pending.values()) p.reject(new ProposalDroppedError('leadership-lost', 'unknown', `group ${g.id}: leadership lost; the write may still apply`));
     g.pending.clear();
     for (const r of [...g.reads.values()]) r.reject(new NotLeaderError(g.id, g.lead));
     g.reads.clear();
   }
 
-  #failAll(err: Error): void {
+  /** Fails every waiting client: writes still queued certainly never apply; proposed ones may. */
+  #failAll(why: 'closed' | 'halted' | Error): void {
+    const err = (fate: 'failed' | 'unknown'): Error =>
+      why instanceof Error ? why : new ProposalDroppedError('closed', fate, `store ${why}${fate === 'unknown' ? '; a proposed write may still apply' : ''}`);
     for (const g of this.#groups.values()) {
-      for (const q of g.queue.splice(0)) q.reject(err);
-      for (const p of g.pending.values()) p.reject(err);
+      for (const q of g.queue.splice(0)) q.reject(err('failed'));
+      for (const p of g.pending.values()) p.reject(err('unknown'));
       g.pending.clear();
-      for (const r of [...g.reads.values()]) r.reject(err);
+      for (const r of [...g.reads.values()]) r.reject(err('failed'));
       g.reads.clear();
-      for (const w of g.nextRound.splice(0)) w.reject(err);
+      for (const w of g.nextRound.splice(0)) w.reject(err('failed'));
+      for (const w of g.waitingReads.splice(0)) w.reject(err('failed'));
     }
   }
 }

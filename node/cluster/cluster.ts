@@ -3,7 +3,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LayoutDef, LayoutOptions } from '../../engines/layouts/index.ts';
 import type { GroupId, Message, NodeId } from '../../raft/index.ts';
 import type { Deliver, Transport } from '../transport/transport.ts';
-import { NotLeaderError, ProposalDroppedError, Store, type TruncationPolicy } from '../store.ts';
+import { NotLeaderError, OutcomeUnknownError, ProposalDroppedError, fateOf, type PutOutcome } from '../client-errors.ts';
+import type { Session } from '../command.ts';
+import { Store, type StoreFaults, type TruncationPolicy } from '../store.ts';
+import { SessionPool } from './session-pool.ts';
+
+/** Faults a test switches on to show that a check catches them; each makes the cluster incorrect. */
+export interface ClusterFaults extends StoreFaults {
+  /**
+   * `put` retries an attempt under a new session, as if it were a new write (the bug of issue 14): a
+   * retry of a write that did apply is applied again.
+   */
+  readonly retryAsNewWrite?: boolean;
+}
+
+export interface ClusterPutOptions {
+  /** Give up after this many ms, across attempts (default 30 000). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** The session of this write; by default one from the cluster's pool. */
+  readonly session?: Session;
+}
+
+const DEFAULT_PUT_TIMEOUT_MS = 30_000;
 
 /** What a cluster needs from a network (LocalNetwork implements it). */
 export interface ClusterNetwork {
@@ -22,23 +44,32 @@ export interface ClusterOptions {
   readonly truncationSync?: boolean;
   readonly tickMs?: number;
   readonly seed?: number;
+  /** Check-quorum on every store (default true; see StoreOptions.checkQuorum). */
+  readonly checkQuorum?: boolean;
+  /** Client ids for `put`'s sessions (default random; see SessionPool). */
+  readonly newClientId?: () => number;
+  /** Test-only faults. */
+  readonly faults?: ClusterFaults;
 }
 
 /**
  * N replicas of the same raft groups in one process, each with its own layout and data directory,
- * joined by a network. Clients go through `put`, which finds the leader and retries when leadership moves.
+ * joined by a network. Clients go through `put`, which finds the leader and retries when leadership
+ * moves, every attempt under the same session so the write applies at most once.
  */
 export class Cluster {
   readonly stores: Array<Store | null>;
   readonly #opts: ClusterOptions;
   readonly #transports: Array<Transport | null>;
   readonly #groups: readonly GroupId[];
+  readonly #sessions: SessionPool;
 
   private constructor(opts: ClusterOptions) {
     this.#opts = opts;
     this.#groups = opts.groups ?? [1];
     this.stores = new Array(opts.nodes).fill(null);
     this.#transports = new Array(opts.nodes).fill(null);
+    this.#sessions = new SessionPool(opts.newClientId);
   }
 
   static async open(opts: ClusterOptions): Promise<Cluster> {
@@ -77,6 +108,8 @@ export class Cluster {
         truncationSync: this.#opts.truncationSync ?? true,
         tickMs: this.#opts.tickMs ?? 10,
         seed: this.#opts.seed ?? 1,
+        checkQuorum: this.#opts.checkQuorum ?? true,
+        ...(this.#opts.faults ? { faults: this.#opts.faults } : {}),
       });
     } catch (err) {
       await transport.close();
@@ -99,12 +132,16 @@ export class Cluster {
     await s?.close();
   }
 
-  /** The current leader of `group`, waiting up to `timeoutMs` for one. */
+  /**
+   * The current leader of `group`, waiting up to `timeoutMs` for one. When a partitioned leader has not
+   * stepped down yet, the leader of the highest term is the current one.
+   */
   async leader(group: GroupId = this.#groups[0]!, timeoutMs = 10_000): Promise<Store> {
     const deadline = Date.now() + timeoutMs;
     let campaigned = false;
     for (;;) {
-      const l = this.stores.find((s) => s?.isLeader(group));
+      let l: Store | undefined;
+      for (const s of this.stores) if (s?.isLeader(group) && (!l || s.term(group) > l.term(group))) l = s;
       if (l) return l;
       if (!campaigned) {
         // Speed up the first election: any live node may campaign; raft still decides.
@@ -116,21 +153,60 @@ export class Cluster {
     }
   }
 
-  /** A client put: to the leader, retried when leadership moves or the proposal is dropped. */
-  async put(group: GroupId, key: Uint8Array, value: Uint8Array, attempts = 50): Promise<void> {
-    let lastErr: unknown;
-    for (let i = 0; i < attempts; i++) {
-      const leader = await this.leader(group);
-      try {
-        await leader.put(group, key, value);
-        return;
-      } catch (err) {
-        if (!(err instanceof NotLeaderError || err instanceof ProposalDroppedError)) throw err;
-        lastErr = err;
-        await sleep(2);
+  /**
+   * A client put: resolves once committed; otherwise throws an error whose `fate` (`fateOf`) is `failed`
+   * only when no attempt may still apply, else `unknown` (an OutcomeUnknownError).
+   */
+  async put(group: GroupId, key: Uint8Array, value: Uint8Array, opts: ClusterPutOptions = {}): Promise<void> {
+    const o = await this.putOutcome(group, key, value, opts);
+    if (o.status !== 'committed') throw o.error;
+  }
+
+  /**
+   * A client put to the leader, retried when leadership moves or an attempt is dropped, until it commits,
+   * fails for good, or the time runs out. Every attempt carries the same session (client id, sequence
+   * number), so however many attempts reach a log, the state machine applies the write at most once.
+   */
+  async putOutcome(group: GroupId, key: Uint8Array, value: Uint8Array, opts: ClusterPutOptions = {}): Promise<PutOutcome> {
+    const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_PUT_TIMEOUT_MS);
+    const held = opts.session ? null : this.#sessions.acquire();
+    const extra: Array<{ release(): void }> = [];
+    const session = opts.session ?? held!.session;
+    let unknown: Error | null = null;
+    let last: Error = new ProposalDroppedError('timeout', 'failed', `group ${group}: put timed out before any attempt`);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const left = deadline - Date.now();
+        if (opts.signal?.aborted || left <= 0) break;
+        let leader: Store;
+        try {
+          leader = await this.leader(group, left);
+        } catch (err) {
+          last = err instanceof Error ? err : new Error(String(err));
+          break;
+        }
+        let s = session;
+        if (attempt > 0 && this.#opts.faults?.retryAsNewWrite) {
+          const fresh = this.#sessions.acquire();
+          extra.push(fresh);
+          s = fresh.session;
+        }
+        try {
+          await leader.put(group, key, value, { session: s, timeoutMs: Math.max(1, deadline - Date.now()), ...(opts.signal ? { signal: opts.signal } : {}) });
+          return { status: 'committed' };
+        } catch (err) {
+          last = err instanceof Error ? err : new Error(String(err));
+          if (fateOf(err) === 'unknown') unknown = last;
+          if (!(err instanceof NotLeaderError || err instanceof ProposalDroppedError)) break;
+          await sleep(2);
+        }
       }
+    } finally {
+      held?.release();
+      for (const e of extra) e.release();
     }
-    throw lastErr instanceof Error ? lastErr : new Error(String(lastErr));
+    if (unknown) return { status: 'unknown', error: new OutcomeUnknownError(`group ${group}: put gave up; an attempt may still apply (${unknown.message})`, { cause: unknown }) };
+    return { status: 'failed', error: last };
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { Fate } from '../client-errors.ts';
+
 /**
  * Control messages between a process cluster's parent and its node processes (over Node's IPC channel;
  * raft itself travels over TCP between the nodes). Keys and values are base64.
@@ -14,7 +16,8 @@ export interface NodeSpec {
 
 export type ToNode =
   | { readonly op: 'peer'; readonly id: number; readonly host: string; readonly port: number }
-  | { readonly op: 'put'; readonly req: number; readonly key: string; readonly value: string }
+  /** A put under the session (client, seq); the node gives up after `timeoutMs`. */
+  | { readonly op: 'put'; readonly req: number; readonly key: string; readonly value: string; readonly client: number; readonly seq: number; readonly timeoutMs: number }
   | { readonly op: 'get'; readonly req: number; readonly key: string; readonly linearizable: boolean }
   | { readonly op: 'status'; readonly req: number }
   | { readonly op: 'close'; readonly req: number };
@@ -22,7 +25,8 @@ export type ToNode =
 export type FromNode =
   | { readonly op: 'listening'; readonly host: string; readonly port: number }
   | { readonly op: 'reply'; readonly req: number; readonly ok: true; readonly value?: string | null; readonly status?: NodeStatus }
-  | { readonly op: 'reply'; readonly req: number; readonly ok: false; readonly error: string; readonly notLeader?: boolean; readonly leader?: number };
+  /** `fate`: whether the write may still apply (see client-errors.ts); reads and status are always `failed`. */
+  | { readonly op: 'reply'; readonly req: number; readonly ok: false; readonly error: string; readonly fate: Fate; readonly notLeader?: boolean; readonly leader?: number };
 
 export interface NodeStatus {
   readonly leader: boolean;

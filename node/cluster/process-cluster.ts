@@ -2,7 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Binding } from '../../engines/layouts/index.ts';
+import { OutcomeUnknownError, ProposalDroppedError, type PutOutcome } from '../client-errors.ts';
 import type { FromNode, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
+import { SessionPool } from './session-pool.ts';
+
+/** An error a node process answered with; `fate` says whether the write may still apply. */
+export class NodeReplyError extends Error {
+  override readonly name = 'NodeReplyError';
+  constructor(readonly fate: 'failed' | 'unknown', message: string, readonly notLeader = false) {
+    super(message);
+  }
+}
 
 /** Omit<T, 'req'> for each member of a union. */
 type WithoutReq<T> = T extends unknown ? Omit<T, 'req'> : never;
@@ -22,6 +32,7 @@ interface Node {
  */
 export class ProcessCluster {
   readonly #nodes = new Map<number, Node>();
+  readonly #sessions = new SessionPool();
   #req = 0;
 
   private constructor(
@@ -79,7 +90,8 @@ export class ProcessCluster {
     });
     child.removeAllListeners('exit');
     child.on('exit', () => {
-      for (const r of node.replies.values()) r({ op: 'reply', req: -1, ok: false, error: `node ${id} exited` });
+      // A write the node took may have reached the log before it died.
+      for (const r of node.replies.values()) r({ op: 'reply', req: -1, ok: false, error: `node ${id} exited`, fate: 'unknown' });
       node.replies.clear();
       if (this.#nodes.get(id) === node) this.#nodes.delete(id);
     });
@@ -97,18 +109,32 @@ export class ProcessCluster {
     n.child.kill('SIGKILL');
   }
 
-  async #call(id: number, body: WithoutReq<Extract<ToNode, { req: number }>>): Promise<FromNode & { op: 'reply' }> {
+  /**
+   * One request to node `id`. Throws (nothing was sent) when the node is not running. With `timeoutMs`,
+   * a node that does not answer in time (stopped, hung) is answered for with an `unknown` reply.
+   */
+  async #call(id: number, body: WithoutReq<Extract<ToNode, { req: number }>>, timeoutMs?: number): Promise<FromNode & { op: 'reply' }> {
     const n = this.#nodes.get(id);
     if (!n) throw new Error(`node ${id} is not running`);
     const req = ++this.#req;
     return new Promise((resolve) => {
-      n.replies.set(req, resolve);
+      let timer: NodeJS.Timeout | undefined;
+      n.replies.set(req, (m) => {
+        if (timer) clearTimeout(timer);
+        resolve(m);
+      });
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          n.replies.delete(req);
+          resolve({ op: 'reply', req, ok: false, error: `node ${id} did not answer within ${timeoutMs} ms`, fate: 'unknown' });
+        }, timeoutMs);
+      }
       n.child.send({ ...body, req } as ToNode);
     });
   }
 
   async status(id: number): Promise<NodeStatus | null> {
-    const r = await this.#call(id, { op: 'status' });
+    const r = await this.#call(id, { op: 'status' }, 5000);
     return r.ok ? (r.status ?? null) : null;
   }
 
@@ -121,17 +147,52 @@ export class ProcessCluster {
     }
   }
 
-  /** A client put to the leader, retried when leadership moves. */
-  async put(key: Buffer, value: Buffer, attempts = 100): Promise<void> {
-    let last = '';
-    for (let i = 0; i < attempts; i++) {
-      const id = await this.leader();
-      const r = await this.#call(id, { op: 'put', key: key.toString('base64'), value: value.toString('base64') }).catch((e: unknown) => ({ ok: false as const, error: String(e) }));
-      if (r.ok) return;
-      last = r.error;
-      await sleep(10);
+  /** A client put: resolves once committed, else throws an error whose `fate` says whether it may still apply. */
+  async put(key: Buffer, value: Buffer, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const o = await this.putOutcome(key, value, opts);
+    if (o.status !== 'committed') throw o.error;
+  }
+
+  /**
+   * A client put to the leader, retried when leadership moves or an attempt fails, until it commits or
+   * the time runs out (default 30 s). Every attempt carries the same session, so the write applies at
+   * most once; the outcome is `failed` only when no attempt may still apply.
+   */
+  async putOutcome(key: Buffer, value: Buffer, opts: { timeoutMs?: number } = {}): Promise<PutOutcome> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    const { session, release } = this.#sessions.acquire();
+    let unknown: Error | null = null;
+    let last: Error = new ProposalDroppedError('timeout', 'failed', 'put timed out before any attempt');
+    try {
+      while (Date.now() < deadline) {
+        let id: number;
+        try {
+          id = await this.leader(Math.max(1, deadline - Date.now()));
+        } catch (err) {
+          last = err instanceof Error ? err : new Error(String(err));
+          break;
+        }
+        const left = Math.max(1, deadline - Date.now());
+        const body = { op: 'put' as const, key: key.toString('base64'), value: value.toString('base64'), client: session.client, seq: session.seq, timeoutMs: left };
+        let r: FromNode & { op: 'reply' };
+        try {
+          // A little longer than the node's own deadline, so that the node's answer normally comes first.
+          r = await this.#call(id, body, left + 1000);
+        } catch (err) {
+          last = err instanceof Error ? err : new Error(String(err)); // not running: nothing was sent
+          await sleep(10);
+          continue;
+        }
+        if (r.ok) return { status: 'committed' };
+        last = new NodeReplyError(r.fate, r.error, r.notLeader ?? false);
+        if (r.fate === 'unknown') unknown = last;
+        await sleep(10);
+      }
+    } finally {
+      release();
     }
-    throw new Error(`put failed after ${attempts} attempts: ${last}`);
+    if (unknown) return { status: 'unknown', error: new OutcomeUnknownError(`put gave up; an attempt may still apply (${unknown.message})`, { cause: unknown }) };
+    return { status: 'failed', error: last };
   }
 
   async get(id: number, key: Buffer, linearizable = false): Promise<Buffer | null> {

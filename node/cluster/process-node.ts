@@ -5,7 +5,8 @@
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
-import { NotLeaderError, Store } from '../store.ts';
+import { NotLeaderError, fateOf } from '../client-errors.ts';
+import { Store } from '../store.ts';
 import type { FromNode, NodeSpec, ToNode } from './node-protocol.ts';
 
 function reply(m: FromNode): void {
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   process.on('message', (raw: ToNode) => {
     void handle(raw).catch((err: unknown) => {
       if ('req' in raw) {
-        reply({ op: 'reply', req: raw.req, ok: false, error: String(err instanceof Error ? err.message : err), ...(err instanceof NotLeaderError ? { notLeader: true, leader: err.leader } : {}) });
+        const fate = raw.op === 'put' ? fateOf(err) : 'failed';
+        reply({ op: 'reply', req: raw.req, ok: false, error: String(err instanceof Error ? err.message : err), fate, ...(err instanceof NotLeaderError ? { notLeader: true, leader: err.leader } : {}) });
       }
     });
   });
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
         transport.addPeer(m.id, { host: m.host, port: m.port });
         return;
       case 'put':
-        await s.put(1, Buffer.from(m.key, 'base64'), Buffer.from(m.value, 'base64'));
+        await s.put(1, Buffer.from(m.key, 'base64'), Buffer.from(m.value, 'base64'), { session: { client: m.client, seq: m.seq }, timeoutMs: m.timeoutMs });
         reply({ op: 'reply', req: m.req, ok: true });
         return;
       case 'get': {
