@@ -25,6 +25,12 @@ export interface ResultsFile {
   calibration?: Calibration;
   /** The harness's own cost per op (tinybench), when measured: the floor under every result. */
   harnessOverhead?: HarnessOverhead;
+  /**
+   * The settings each layout's engines ran with, as the engines report them (RocksDB's OPTIONS file, block
+   * cache capacity, LMDB's map, the WAL's index bytes), keyed by layout name; read after the first timed
+   * run of that layout (absent in older results).
+   */
+  engineSettings?: Record<string, LayoutEngineSettings>;
   /** Things a reader must know (non-durable directory, noisy machine, incomplete run). */
   warnings: string[];
   benchmarks: BenchmarkResult[];
@@ -71,6 +77,15 @@ export interface Calibration {
   /** Why it is not durable, when it is not (absent in results written before this field). */
   readonly nonDurableReason?: string;
   readonly points: readonly CalibrationPoint[];
+}
+
+export interface LayoutEngineSettings {
+  /** The binding the layout's RocksDB engines ran on. */
+  readonly binding: string;
+  /** The benchmark after whose first timed run the settings were read. */
+  readonly readAfter: string;
+  /** One entry per engine of one node: `role` is raft, state, or raft+state. */
+  readonly engines: ReadonlyArray<{ readonly role: string; readonly kind: string; readonly settings: Readonly<Record<string, string | number | boolean>> }>;
 }
 
 export interface HarnessOverhead {

@@ -148,6 +148,9 @@ export const command: Command = {
         ...(deps.wrapEngine ? { wrapEngine: deps.wrapEngine } : {}),
         shouldStop: () => stopReason !== null,
         onProgress: (ev) => (quiet ? undefined : progress.update(ev)),
+        onEngineSettings: (layout, settings) => {
+          (results.engineSettings ??= {})[layout] = settings;
+        },
         onResults: async (benchmarks) => {
           results.benchmarks = [...benchmarks];
           saveResults(outDir, results);

@@ -6,7 +6,8 @@ import type { EngineWrapper } from '../../engines/layouts/layout.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Engine } from '../../engines/engine.ts';
 import { nowNs } from '../../scenarios/family.ts';
-import type { BenchmarkResult, RunResult } from '../../analysis/results-schema.ts';
+import type { BenchmarkResult, LayoutEngineSettings, RunResult } from '../../analysis/results-schema.ts';
+import { effectiveSettings } from '../../engines/layouts/effective-options.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { processWriteBytes } from './proc-io.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
@@ -28,6 +29,11 @@ export interface RunnerOptions {
   /** Polled between ops and runs; when true the runner stops and keeps what finished. */
   readonly shouldStop: () => boolean;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Called once per layout, after its first timed run, with the settings its engines report (one node's:
+   * the first two engines the instance lists, raft then state).
+   */
+  readonly onEngineSettings?: (layout: string, settings: LayoutEngineSettings) => void;
   /** Called after every finished replicate with all results so far, so they can be saved. */
   readonly onResults?: (benchmarks: readonly BenchmarkResult[]) => Promise<void>;
 }
@@ -109,6 +115,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const n = await instance.run(ops, rec, opts.shouldStop);
     const wall = nowNs() - t0;
     if (n < ops) return null;
+    reportSettings(c, opts, engines);
     const observed = observation.finish(n);
     const io1 = processWriteBytes();
     const syncs = sumSyncs(engines) - syncs0;
@@ -129,6 +136,20 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
   }
+}
+
+const settingsRead = new WeakMap<RunnerOptions, Set<string>>();
+
+/** The first timed run of each layout reports its engines' effective settings (`onEngineSettings`). */
+function reportSettings(c: PlannedCase, opts: RunnerOptions, engines: readonly Engine[]): void {
+  const layout = c.params.layout!;
+  const seen = settingsRead.get(opts) ?? new Set<string>();
+  settingsRead.set(opts, seen);
+  if (!opts.onEngineSettings || seen.has(layout)) return;
+  seen.add(layout);
+  const roles = engines.length === 1 ? ['raft+state'] : ['raft', 'state'];
+  const listed = engines.slice(0, roles.length).map((engine, i) => ({ role: roles[i]!, engine }));
+  opts.onEngineSettings(layout, { binding: layout === 'shared-cf' ? 'rocksdb9' : opts.binding, readAfter: c.name, engines: effectiveSettings(listed) });
 }
 
 function uniqueEngines(engines: readonly Engine[]): Engine[] {

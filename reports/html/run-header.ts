@@ -3,6 +3,7 @@ import { formatSize } from '../../analysis/sizes.ts';
 import { minSamplesToDetect } from '../../analysis/stats/index.ts';
 import { html, type HtmlValue, type SafeHtml } from './escape.ts';
 import type { ReportInput } from './report-model.ts';
+import { engineSettingsText } from '../engine-settings-text.ts';
 
 /** Warnings a reader must see before any number: the run's own, plus what the results imply. */
 export function runWarnings(r: ResultsFile, alpha: number): { text: string; severe: boolean }[] {
@@ -60,6 +61,7 @@ const ENV_ROWS: readonly Row[] = [
   }],
   ['raft dir', (r) => (r.config.raftDir ? String(r.config.raftDir) : 'with the data (no --raft-dir)')],
   ['engines', (r) => Object.entries(r.environment.engines ?? {}).map(([k, v]) => `${k} ${v}`).join('; ')],
+  ['engine settings', engineSettingsText],
   ['git', (r) => (r.environment.gitCommit ? `${r.environment.gitCommit}${r.environment.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout')],
   ['load average', (r) => (r.environment.loadAverage ?? []).join(', ')],
   ['started', (r) => r.startedAt],
