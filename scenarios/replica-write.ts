@@ -1,6 +1,7 @@
 import { Store, type StoreStats } from '../node/store.ts';
 import type { CaseInstance, Family } from './family.ts';
 import { closedLoop } from './client-load.ts';
+import { groupCommit } from './group-commit.ts';
 import { randomValue, seqKey } from './value.ts';
 
 /** Log truncation used by replica scenarios unless a family says otherwise. */
@@ -11,16 +12,17 @@ const KEY_PREFIX = Buffer.from('user/');
 /**
  * The RFC's replica-level benchmark: one op = one client put through a single-node replica (propose,
  * append + sync, commit, apply, acknowledge). `clients=1` is sequential; with more clients the store's
- * group commit puts every proposal waiting during a sync into the next append.
+ * group commit puts every proposal waiting during a sync into the next append. Axes `batch` (1, auto, N)
+ * and `batchwait` (µs) set that group commit (`group-commit.ts`).
  */
 export const replicaWrite: Family = {
   name: 'ReplicaWrite',
   summary: 'one client put through a single-node replica: propose, append+sync, commit, apply, ack (RFC replica-level)',
-  nameOrder: ['layout', 'vs', 'clients'],
+  nameOrder: ['layout', 'vs', 'clients', 'batch', 'batchwait'],
   bytesPerOp: (p) => Number(p.vs),
   async open(ctx) {
     const layout = await ctx.layout.open(ctx.layoutOptions);
-    const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
+    const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed, ...groupCommit(ctx.params) });
     return storeInstance(store, ctx.params, async (seq, value) => store.put(1, seqKey(KEY_PREFIX, seq), value), [store]);
   },
 };

@@ -19,6 +19,7 @@ import { MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
 import { pointLatest, saveResults } from '../../harness/results/write.ts';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysis/results-schema.ts';
 import { runSummaryText } from '../../harness/runner/run-summary.ts';
+import { groupCommit } from '../../scenarios/group-commit.ts';
 
 const FLAGS: FlagSpecs = {
   suite: { type: 'string', help: 'suite to run (default quick; see `list`)' },
@@ -31,6 +32,8 @@ const FLAGS: FlagSpecs = {
   dir: { type: 'string', help: 'data directory for the engines (default results/.data)' },
   'raft-dir': { type: 'string', help: 'where separate raft engines live (another disk, tmpfs)' },
   binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb; shared-cf is always rocksdb9)` },
+  batch: { type: 'string', help: 'ReplicaWrite/ClusterWrite group commit, comma-separated: 1 (none), auto, or N proposals per append' },
+  batchwait: { type: 'string', help: 'with --batch: microseconds to wait for more proposals, comma-separated (default 0)' },
   'no-calibrate': { type: 'boolean', help: 'skip the fdatasync calibration of the data directory' },
   'no-report': { type: 'boolean', help: 'do not write report.html' },
   quiet: { type: 'boolean', help: 'print only the results path' },
@@ -60,6 +63,7 @@ export const command: Command = {
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count') ? { count: int(p, 'bench', 'count')! } : {}),
       ...(int(p, 'bench', 'ops') ? { ops: int(p, 'bench', 'ops')! } : {}),
+      ...(list(p, 'batch') || list(p, 'batchwait') ? { axes: groupCommitAxes(list(p, 'batch'), list(p, 'batchwait')) } : {}),
     });
 
     const quiet = bool(p, 'quiet');
@@ -185,6 +189,15 @@ export const command: Command = {
     return results.complete ? 0 : 130;
   },
 };
+
+/** `--batch` and `--batchwait` as plan axes, each value checked as the families will read it. */
+function groupCommitAxes(batch: readonly string[] | undefined, wait: readonly string[] | undefined): Record<string, string[]> {
+  const axes: Record<string, string[]> = {};
+  if (batch) axes.batch = [...batch];
+  if (wait) axes.batchwait = [...wait];
+  for (const b of batch ?? ['auto']) for (const w of wait ?? ['0']) groupCommit({ batch: b, batchwait: w });
+  return axes;
+}
 
 function stamp(d: Date): string {
   const z = (n: number) => String(n).padStart(2, '0');

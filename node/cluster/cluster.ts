@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LayoutDef, LayoutOptions } from '../../engines/layouts/index.ts';
 import type { GroupId, Message, NodeId } from '../../raft/index.ts';
 import type { Deliver, Transport } from '../transport/transport.ts';
-import { NotLeaderError, ProposalDroppedError, Store, type TruncationPolicy } from '../store.ts';
+import { NotLeaderError, ProposalDroppedError, Store, type StoreOptions, type TruncationPolicy } from '../store.ts';
 
 /** What a cluster needs from a network (LocalNetwork implements it). */
 export interface ClusterNetwork {
@@ -22,6 +22,8 @@ export interface ClusterOptions {
   readonly truncationSync?: boolean;
   readonly tickMs?: number;
   readonly seed?: number;
+  /** Group commit of every node's Store (default: the Store's). */
+  readonly store?: Pick<StoreOptions, 'maxBatch' | 'batchWaitUs'>;
 }
 
 /**
@@ -71,6 +73,7 @@ export class Cluster {
       truncationSync: this.#opts.truncationSync ?? true,
       tickMs: this.#opts.tickMs ?? 10,
       seed: this.#opts.seed ?? 1,
+      ...this.#opts.store,
     });
     this.#opts.network.setDown?.(id, false);
     this.stores[id - 1] = store;
