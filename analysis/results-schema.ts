@@ -76,6 +76,11 @@ export interface Calibration {
   readonly durable: boolean;
   /** Why it is not durable, when it is not (absent in results written before this field). */
   readonly nonDurableReason?: string;
+  /**
+   * How the appending floor's file was prepared: `fallocate-keep-size` (space reserved, size unchanged,
+   * as RocksDB's WAL preallocates) or `growing` (no fallocate available). Absent in older results.
+   */
+  readonly appendMode?: 'fallocate-keep-size' | 'growing';
   readonly points: readonly CalibrationPoint[];
 }
 
@@ -97,6 +102,12 @@ export interface HarnessOverhead {
   readonly memoryPutNs: number;
 }
 
+/**
+ * One size of the calibration. The top-level figures are the pre-written floor: write+fdatasync into
+ * zero-filled, synced space (what a log with preallocated or recycled segments pays: the WAL layouts).
+ * `append` is the appending floor: each write extends the file, so each fdatasync also persists the new
+ * size (what RocksDB's WAL pays). Older results have no `append`.
+ */
 export interface CalibrationPoint {
   /** Bytes written before each fdatasync. */
   readonly size: number;
@@ -105,6 +116,14 @@ export interface CalibrationPoint {
   readonly p99Ns: number;
   readonly meanNs: number;
   readonly syncsPerSec: number;
+  readonly append?: FloorPoint;
+}
+
+export interface FloorPoint {
+  readonly ops: number;
+  readonly p50Ns: number;
+  readonly p99Ns: number;
+  readonly meanNs: number;
 }
 
 export interface BenchmarkResult {

@@ -3,6 +3,7 @@ import { summarize } from '../../analysis/stats/index.ts';
 import { formatSize } from '../../analysis/sizes.ts';
 import { formatNs, sig3 } from '../../analysis/units.ts';
 import { caseRows, families, layoutOrder, paramText } from '../charts/case-data.ts';
+import { floorFor } from '../../analysis/device-floor.ts';
 import { html, type SafeHtml } from './escape.ts';
 
 /**
@@ -14,15 +15,15 @@ export function deviceLimit(r: ResultsFile): SafeHtml {
   if (!cal || cal.points.length === 0) {
     return html`<p class="note">This run has no calibration (bench ran with <code>--no-calibrate</code>, or nothing was sized), so there is no device limit to compare with. <code>raftbench calibrate --dir DIR</code> measures it.</p>`;
   }
-  const points = html`<table><thead><tr><th class="num">size</th><th class="num">p50</th><th class="num">p99</th><th class="num">mean</th><th class="num">syncs/s</th><th class="num">ops</th></tr></thead><tbody>${cal.points.map(
-    (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td></tr>`,
+  const points = html`<table><thead><tr><th class="num">size</th><th class="num">p50</th><th class="num">p99</th><th class="num">mean</th><th class="num">syncs/s</th><th class="num">ops</th><th class="num">appending p50</th><th class="num">appending p99</th></tr></thead><tbody>${cal.points.map(
+    (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td><td class="num">${p.append ? formatNs(p.append.p50Ns) : '–'}</td><td class="num">${p.append ? formatNs(p.append.p99Ns) : '–'}</td></tr>`,
   )}</tbody></table>`;
-  const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device.</p>`;
+  const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device. Two floors: into pre-written (zero-filled) space, what the WAL layouts' preallocated segments pay; and appending (each write extends the file, so each sync also persists its size), what RocksDB's WAL pays${cal.appendMode === 'growing' ? ' (here a growing file: no fallocate)' : ''}. Each layout is read against the floor it can reach.</p>`;
   return html`${meta}${points}${ratios(r)}`;
 }
 
 function ratios(r: ResultsFile): SafeHtml {
-  const byPoint = new Map((r.calibration?.points ?? []).map((p) => [p.size, p.p50Ns]));
+  const byPoint = new Map((r.calibration?.points ?? []).map((p) => [p.size, p]));
   const rows = caseRows(r).filter((c) => byPoint.has(c.bytesPerOp));
   if (rows.length === 0) return html`<p class="note">No result has a payload size that was calibrated, so no ratios.</p>`;
   const layouts = layoutOrder(r, rows);
@@ -35,13 +36,14 @@ function ratios(r: ResultsFile): SafeHtml {
       const labelText = first ? paramText(first.params, ['layout']) || family : key;
       return html`<tr><td class="name">${labelText}</td>${layouts.map((l) => {
         const c = inCase.find((x) => x.layout === l);
-        const limit = c ? byPoint.get(c.bytesPerOp) : undefined;
-        if (!c || limit === undefined) return html`<td class="num">–</td>`;
+        const point = c ? byPoint.get(c.bytesPerOp) : undefined;
+        if (!c || point === undefined) return html`<td class="num">–</td>`;
+        const floor = floorFor(l, point);
         const center = summarize(c.runs.map((x) => x.nsPerOp), { style: 'rfc' }).center;
-        return html`<td class="num">${formatNs(center)} <span class="p">${(center / limit).toFixed(2)}×</span></td>`;
+        return html`<td class="num">${formatNs(center)} <span class="p" title="vs the ${floor.kind} floor">${(center / floor.p50Ns).toFixed(2)}× ${floor.kind === 'appending' ? 'a' : 'p'}</span></td>`;
       })}</tr>`;
     });
     return html`<h4>${family}</h4><div class="scroll"><table><thead><tr><th>case</th>${layouts.map((l) => html`<th class="num">${l}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>`;
   });
-  return html`<h3>Results against the device limit</h3><p class="note">time/op (benchstat center) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size. 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${tables}`;
+  return html`<h3>Results against the device limit</h3><p class="note">time/op (benchstat center) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size, against the floor the layout can reach (a: appending, for RocksDB's WAL; p: pre-written, for the WAL layouts, LMDB and memory; p where a run has no appending floor). 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${tables}`;
 }
