@@ -143,7 +143,7 @@ export const command: Command = {
       results.harnessOverhead = await measureOverhead();
       const total = plan.groups.reduce((n, g) => n + g.length, 0);
       say(`running suite ${plan.suite.name}: ${total} cases x ${plan.count} runs, layouts interleaved; results in ${outDir}`);
-      const { stopped } = await runPlan({
+      const { stopped, stopReason: runStop } = await runPlan({
         plan,
         dataDir,
         raftDir,
@@ -162,7 +162,8 @@ export const command: Command = {
       });
       progress.clear();
       results.complete = !stopped;
-      if (stopped) results.incompleteReason = stopReason ?? 'stopped';
+      if (stopped) results.incompleteReason = stopReason ?? runStop ?? 'stopped';
+      if (runStop && !stopReason) process.stderr.write(`${runStop}\n`);
       else delete results.incompleteReason;
       if (stopped) results.warnings.push(`incomplete run: ${results.incompleteReason}; only finished runs are included`);
     } catch (err) {
