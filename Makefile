@@ -5,7 +5,7 @@ RB := node --import tsx cli/main.ts
 SUITE ?= quick
 ARGS ?=
 
-.PHONY: bench test typecheck unit report compare gate calibrate list deps browser clean
+.PHONY: bench test typecheck unit report compare gate calibrate anchors list deps browser clean
 
 # `npm ci`: installs exactly the committed lock and fails loudly when package.json and the lock disagree,
 # instead of rewriting package-lock.json (which would mark every result "uncommitted changes"). The lock
@@ -42,6 +42,11 @@ gate: deps
 
 calibrate: deps
 	$(RB) calibrate $(ARGS)
+
+# fio, db_bench (Debian's rocksdb-tools; installed when missing) and raftbench on one directory, then
+# issue 12's target ratios. DIR=... picks the directory (default results/.anchors).
+anchors: deps
+	node --import tsx harness/anchors/anchors.ts $(if $(DIR),--dir $(DIR)) $(ARGS)
 
 list: deps
 	$(RB) list

@@ -30,6 +30,12 @@ export interface ResultsFile {
   calibration?: Calibration;
   /** The harness's own cost per op (tinybench), when measured: the floor under every result. */
   harnessOverhead?: HarnessOverhead;
+  /**
+   * The settings each layout's engines ran with, as the engines report them (RocksDB's OPTIONS file, block
+   * cache capacity, LMDB's map, the WAL's index bytes), keyed by layout name; read after the first timed
+   * run of that layout (absent in older results).
+   */
+  engineSettings?: Record<string, LayoutEngineSettings>;
   /** Things a reader must know (non-durable directory, noisy machine, incomplete run), as values with a code. */
   warnings: Warning[];
   benchmarks: BenchmarkResult[];
@@ -75,7 +81,21 @@ export interface Calibration {
   readonly durable: boolean;
   /** Why it is not durable, when it is not (absent in results written before this field). */
   readonly nonDurableReason?: string;
+  /**
+   * How the appending floor's file was prepared: `fallocate-keep-size` (space reserved, size unchanged,
+   * as RocksDB's WAL preallocates) or `growing` (no fallocate available). Absent in older results.
+   */
+  readonly appendMode?: 'fallocate-keep-size' | 'growing';
   readonly points: readonly CalibrationPoint[];
+}
+
+export interface LayoutEngineSettings {
+  /** The binding the layout's RocksDB engines ran on. */
+  readonly binding: string;
+  /** The benchmark after whose first timed run the settings were read. */
+  readonly readAfter: string;
+  /** One entry per engine of one node: `role` is raft, state, or raft+state. */
+  readonly engines: ReadonlyArray<{ readonly role: string; readonly kind: string; readonly settings: Readonly<Record<string, string | number | boolean>> }>;
 }
 
 export interface HarnessOverhead {
@@ -87,6 +107,12 @@ export interface HarnessOverhead {
   readonly memoryPutNs: number;
 }
 
+/**
+ * One size of the calibration. The top-level figures are the pre-written floor: write+fdatasync into
+ * zero-filled, synced space (what a log with preallocated or recycled segments pays: the WAL layouts).
+ * `append` is the appending floor: each write extends the file, so each fdatasync also persists the new
+ * size (what RocksDB's WAL pays). Older results have no `append`.
+ */
 export interface CalibrationPoint {
   /** Bytes written before each fdatasync. */
   readonly size: number;
@@ -95,6 +121,14 @@ export interface CalibrationPoint {
   readonly p99Ns: number;
   readonly meanNs: number;
   readonly syncsPerSec: number;
+  readonly append?: FloorPoint;
+}
+
+export interface FloorPoint {
+  readonly ops: number;
+  readonly p50Ns: number;
+  readonly p99Ns: number;
+  readonly meanNs: number;
 }
 
 export interface BenchmarkResult {

@@ -39,6 +39,11 @@ export interface Engine {
    * report the same store-wide figures.
    */
   stats?(): Record<string, number>;
+  /**
+   * The settings the engine runs with, as the engine itself reports them where it can (RocksDB: its
+   * OPTIONS file), so results can show that layouts ran on equal terms. Read once after open or a run.
+   */
+  settings?(): Record<string, string | number | boolean>;
 }
 
 /**

@@ -128,6 +128,25 @@ export class LmdbEngine implements Engine {
     return { ...this.#counters };
   }
 
+  /**
+   * The settings this adapter opens LMDB with, and its memory: LMDB has no cache of its own to bound; it
+   * reads and writes through a memory map, so the OS page cache holds at most the pages in use
+   * (`mappedBytes` = (last page number + 1) x page size, reported here) of the `mapSize` reserved.
+   */
+  settings(): Record<string, string | number | boolean> {
+    const s = this.#db.getStats() as { pageSize?: number; mapSize?: number; lastPageNumber?: number };
+    const pageSize = s.pageSize ?? 0;
+    return {
+      overlappingSync: true,
+      noSync: false,
+      commitDelay: 0,
+      pageSize,
+      mapSize: s.mapSize ?? 0,
+      mappedBytes: (Number(s.lastPageNumber ?? -1) + 1) * pageSize,
+      memory: 'OS page cache through mmap (not bounded by the memory budget; mappedBytes reported)',
+    };
+  }
+
   /** LMDB's environment statistics (page size, tree depth, page counts, entries), numeric fields only. */
   stats(): Record<string, number> {
     const out: Record<string, number> = {};

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounters, type ScanRange, type WriteOptions } from './engine.ts';
 import { asBuffer } from './bytes.ts';
 import { expandRangeDeletes } from './expand-range-deletes.ts';
-import type { MemoryBudget } from './memory-budget.ts';
+import { rocks6WriteBuffer, type MemoryBudget } from './memory-budget.ts';
+import { rocksSettings } from './rocksdb-options.ts';
 import { parseRocksStats, rocksObserved } from './rocksdb-stats.ts';
 
 const require = createRequire(import.meta.url);
@@ -45,7 +46,8 @@ export class RocksDB6Engine implements Engine {
     const db = factory(dir);
     await new Promise<void>((resolve, reject) =>
       db.open(
-        { createIfMissing: true, writeBufferSize: budget.memtableBytes, cacheSize: budget.cacheBytes, compression: false },
+        // Equal terms with RocksDB 9 (memory-budget.ts): the same memtable ceiling and cache; no compression.
+        { createIfMissing: true, writeBufferSize: rocks6WriteBuffer(budget), cacheSize: budget.cacheBytes, compression: false },
         (err) => (err ? reject(err) : resolve()),
       ),
     );
@@ -118,6 +120,11 @@ export class RocksDB6Engine implements Engine {
     if (typeof text !== 'string') return {};
     const s = parseRocksStats(text);
     return rocksObserved(s);
+  }
+
+  /** The effective options RocksDB wrote to its OPTIONS file, the memtable ceiling and the block cache. */
+  settings(): Record<string, string | number> {
+    return rocksSettings(this.dir, 'default', (name) => this.#db.getProperty?.(name));
   }
 
   async #scanKeys(range: ScanRange): Promise<Uint8Array[]> {

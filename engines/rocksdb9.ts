@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounters, type ScanRange, type WriteOptions } from './engine.ts';
 import { asBuffer } from './bytes.ts';
 import { expandRangeDeletes } from './expand-range-deletes.ts';
-import type { MemoryBudget } from './memory-budget.ts';
+import { rocks9MemtableBudget, type MemoryBudget } from './memory-budget.ts';
+import { rocksSettings } from './rocksdb-options.ts';
 import { parseRocksStats, rocksObserved } from './rocksdb-stats.ts';
 
 const require = createRequire(import.meta.url);
@@ -35,10 +36,12 @@ export class RocksDB9Store {
   static async open(dir: string, families: readonly string[], budget: MemoryBudget): Promise<RocksDB9Store> {
     await mkdir(dir, { recursive: true });
     const { RocksLevel } = require('@nxtedition/rocksdb') as { RocksLevel: new (dir: string, opts: object) => RocksLevel };
-    const cf = { memtableMemoryBudget: budget.memtableBytes, cacheSize: budget.cacheBytes, compaction: 'level', compression: false };
+    // Equal terms with RocksDB 6 (memory-budget.ts): the same memtable ceiling and cache, no compression.
+    const cf = { memtableMemoryBudget: rocks9MemtableBudget(budget), cacheSize: budget.cacheBytes, compaction: 'level', compression: false };
     const columns: Record<string, object> = { default: cf };
     for (const f of families) columns[f] = cf;
-    const db = new RocksLevel(dir, { ...cf, createIfMissing: true, columns, infoLogLevel: 'warn' });
+    // walCompression: the binding's default is ZSTD; RocksDB 6 cannot compress its WAL at all.
+    const db = new RocksLevel(dir, { ...cf, walCompression: false, createIfMissing: true, columns, infoLogLevel: 'warn' });
     await db.open();
     return new RocksDB9Store(dir, db);
   }
@@ -144,6 +147,14 @@ export class RocksDB9Engine implements Engine {
       if (Number.isFinite(v)) out[p] = v;
     }
     return out;
+  }
+
+  /**
+   * The effective options RocksDB wrote to its OPTIONS file for this family, the memtable ceiling and the
+   * block cache capacity (as the binding reports it: the default family's).
+   */
+  settings(): Record<string, string | number> {
+    return rocksSettings(this.dir, this.family, (name) => this.store.db.getProperty(name));
   }
 
   async #scanKeys(range: ScanRange): Promise<Uint8Array[]> {

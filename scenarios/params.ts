@@ -10,6 +10,8 @@ export interface IntParam {
   readonly min: number;
   readonly max: number;
   readonly default?: number;
+  /** Words that stand for a number outside the range (`auto` for 0: "no bound of my own"). */
+  readonly words?: Readonly<Record<string, number>>;
 }
 
 export interface EnumParam<V extends string = string> {
@@ -69,7 +71,7 @@ export class ParamError extends UserError {
 export function describeValid(spec: ParamSpec): string {
   switch (spec.kind) {
     case 'int':
-      return `a whole number in ${spec.min}..${spec.max}`;
+      return `${Object.keys(spec.words ?? {}).map((w) => `${w}, `).join('')}a whole number in ${spec.min}..${spec.max}`;
     case 'size':
       return `a whole number of bytes in ${spec.min}..${spec.max}`;
     case 'enum':
@@ -112,6 +114,8 @@ function parseValue(spec: ParamSpec, written: string): string | number | boolean
       return written === 'true' ? true : written === 'false' ? false : undefined;
     case 'int':
     case 'size': {
+      const word = spec.kind === 'int' ? spec.words?.[written] : undefined;
+      if (word !== undefined) return word;
       if (!/^\d+$/.test(written)) return undefined;
       const n = Number(written);
       return Number.isSafeInteger(n) && n >= spec.min && n <= spec.max ? n : undefined;

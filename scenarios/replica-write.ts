@@ -3,6 +3,7 @@ import type { CaseInstance } from './family.ts';
 import { defineFamily, openOnLayout } from './family.ts';
 import { intParam, VALUE_SIZE } from './params.ts';
 import { closedLoop } from './client-load.ts';
+import { GROUP_COMMIT_PARAMS, groupCommit } from './group-commit.ts';
 import { randomValue, seqKey } from './value.ts';
 
 /** Log truncation used by replica scenarios unless a family says otherwise. */
@@ -13,7 +14,8 @@ const KEY_PREFIX = Buffer.from('user/');
 /**
  * The RFC's replica-level benchmark: one op = one client put through a single-node replica (propose,
  * append + sync, commit, apply, acknowledge). `clients=1` is sequential; with more clients the store's
- * group commit puts every proposal waiting during a sync into the next append.
+ * group commit puts every proposal waiting during a sync into the next append. Axes `batch` (1, auto, N)
+ * and `batchwait` (µs) set that group commit (`group-commit.ts`).
  */
 /** Concurrent closed-loop clients: more than this is a typo, not a scenario. */
 export const CLIENTS = intParam(1, 10_000, 1);
@@ -21,11 +23,11 @@ export const CLIENTS = intParam(1, 10_000, 1);
 export const replicaWrite = defineFamily({
   name: 'ReplicaWrite',
   summary: 'one client put through a single-node replica: propose, append+sync, commit, apply, ack (RFC replica-level)',
-  nameOrder: ['layout', 'vs', 'clients'],
-  params: { vs: VALUE_SIZE, clients: CLIENTS },
+  nameOrder: ['layout', 'vs', 'clients', 'batch', 'batchwait'],
+  params: { vs: VALUE_SIZE, clients: CLIENTS, ...GROUP_COMMIT_PARAMS },
   bytesPerOp: (p) => p.vs,
   open: (ctx) => openOnLayout(ctx, async (layout) => {
-    const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
+    const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed, ...groupCommit(ctx.params) });
     return storeInstance(store, ctx.params, async (seq, value) => store.put(1, seqKey(KEY_PREFIX, seq), value), [store]);
   }),
 });

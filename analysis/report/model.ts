@@ -1,3 +1,4 @@
+import type { FloorKind } from '../device-floor.ts';
 import type { Warning } from '../warning.ts';
 import type { Comparison } from '../compare/index.ts';
 import type { LatencySummary, ResultsFile } from '../results-schema.ts';
@@ -171,6 +172,6 @@ export interface DeviceRatioTable {
   readonly rows: ReadonlyArray<{
     readonly label: string;
     /** One per layout; null where the case has no such layout or no calibrated size. */
-    readonly cells: ReadonlyArray<{ readonly center: number; readonly ratio: number } | null>;
+    readonly cells: ReadonlyArray<{ readonly center: number; readonly ratio: number; readonly floor: FloorKind } | null>;
   }>;
 }

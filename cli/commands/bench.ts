@@ -35,6 +35,8 @@ const FLAGS: FlagSpecs = {
   dir: { type: 'string', help: 'data directory for the engines (default results/.data)' },
   'raft-dir': { type: 'string', help: 'where separate raft engines live (another disk, tmpfs)' },
   binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb; shared-cf is always rocksdb9)` },
+  batch: { type: 'string', help: 'ReplicaWrite/ClusterWrite group commit, comma-separated: 1 (none), auto, or N proposals per append' },
+  batchwait: { type: 'string', help: 'with --batch: microseconds to wait for more proposals, comma-separated (default 0)' },
   'no-calibrate': { type: 'boolean', help: 'skip the fdatasync calibration of the data directory' },
   'no-report': { type: 'boolean', help: 'do not write report.html' },
   quiet: { type: 'boolean', help: 'print only the results path' },
@@ -68,6 +70,7 @@ export const command: Command = {
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
       ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
+      ...(list(p, 'batch') || list(p, 'batchwait') ? { axes: groupCommitAxes(list(p, 'batch'), list(p, 'batchwait')) } : {}),
     }, deps.catalog);
 
     const quiet = bool(p, 'quiet');
@@ -162,7 +165,7 @@ export const command: Command = {
       results.harnessOverhead = await measureOverhead();
       const total = plan.groups.reduce((n, g) => n + g.length, 0);
       say(`running suite ${plan.suite.name}: ${total} cases x ${plan.count} runs, layouts interleaved; results in ${outDir}`);
-      const { stopped } = await runPlan({
+      const { stopped, stopReason: runStop } = await runPlan({
         plan,
         dataDir,
         raftDir,
@@ -171,6 +174,9 @@ export const command: Command = {
         ...(deps.wrapEngine ? { wrapEngine: deps.wrapEngine } : {}),
         shouldStop: () => stopReason !== null,
         onProgress: (ev) => (quiet ? undefined : progress.update(ev)),
+        onEngineSettings: (layout, settings) => {
+          (results.engineSettings ??= {})[layout] = settings;
+        },
         onResults: async (benchmarks) => {
           results.benchmarks = [...benchmarks];
           saveResults(outDir, results);
@@ -178,8 +184,9 @@ export const command: Command = {
       });
       progress.clear();
       results.complete = !stopped;
-      if (stopped) results.incompleteReason = stopReason ?? 'stopped';
+      if (stopped) results.incompleteReason = stopReason ?? runStop ?? 'stopped';
       else delete results.incompleteReason;
+      if (runStop && !stopReason) process.stderr.write(`${runStop}\n`);
       if (stopped) results.warnings.push(warning('incomplete-run', 'severe', `incomplete run: ${results.incompleteReason}; only finished runs are included`));
     } catch (err) {
       progress.clear();
@@ -211,6 +218,14 @@ export const command: Command = {
     return results.complete ? 0 : 130;
   },
 };
+
+/** `--batch` and `--batchwait` as plan axes, each value checked as the families will read it. */
+function groupCommitAxes(batch: readonly string[] | undefined, wait: readonly string[] | undefined): Record<string, string[]> {
+  const axes: Record<string, string[]> = {};
+  if (batch) axes.batch = [...batch];
+  if (wait) axes.batchwait = [...wait];
+  return axes;
+}
 
 function stamp(d: Date): string {
   const z = (n: number) => String(n).padStart(2, '0');

@@ -1,3 +1,4 @@
+import { splitBudget } from '../memory-budget.ts';
 import { DEFAULT_SEGMENT_BYTES } from '../wal/segmented-log.ts';
 import { WalEngine } from '../wal/wal-engine.ts';
 import { WalGroupsEngine } from '../wal/wal-groups-engine.ts';
@@ -19,10 +20,11 @@ export interface WalLayoutOptions {
  * The RFC's alternative and etcd's design: the raft log and HardState in a segmented WAL written here
  * (etcd's format, `engines/wal/`) in `<dir>/raft` or `--raft-dir`; the state machine in RocksDB in `<dir>`.
  *
- * Memory budget: the state RocksDB gets all of it. The WAL has no memtable or block cache to size: it keeps
- * the live raft log (entries not yet truncated, plus HardState) in an in-memory index, which every other
- * layout also holds in memory (RocksDB's memtable), and which truncation keeps small. Splitting the budget
- * would take memory from the state engine for nothing.
+ * Memory budget: split in half as in `dedicated`. The WAL has no memtable or block cache to size: it keeps
+ * the live raft log (entries not yet truncated, plus HardState) in an in-memory index, its memtable. That
+ * index is counted against the raft half: the state RocksDB gets the other half, so the two engines
+ * together get what one engine gets in `shared`. The index's size follows the truncation policy, not the
+ * budget, so the WAL reports it (`settings().indexBytes`, `peakIndexBytes`) and results record it.
  */
 export function walLayout(o: WalLayoutOptions = {}): LayoutDef {
   const segmentBytes = o.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
@@ -34,10 +36,10 @@ export function walLayout(o: WalLayoutOptions = {}): LayoutDef {
       return openSeparate(
         'wal',
         opts,
-        opts.budget,
+        splitBudget(opts.budget, 2),
         (raftDir) => WalEngine.open(raftDir, { segmentBytes }),
         (raftDir) =>
-          `segmented WAL (etcd format, ${mib(segmentBytes)} segments, one log for all groups) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
+          `segmented WAL (etcd format, ${mib(segmentBytes)} segments, one log for all groups) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with half the memory budget (the other half: the WAL's index)`,
       );
     },
   };
@@ -46,7 +48,7 @@ export function walLayout(o: WalLayoutOptions = {}): LayoutDef {
 /**
  * One WAL per raft group (the RFC's "non-starter", measured for MultiRange): keys route by their group id
  * prefix to `<raftDir>/g-<hex id>/`; keys shorter than the prefix go to `<raftDir>/shared/`. A synced write
- * fdatasyncs the log of every group it touches. State machine in RocksDB with the full budget (as `wal`).
+ * fdatasyncs the log of every group it touches. State machine in RocksDB with half the budget (as `wal`).
  */
 export function walPerGroupLayout(o: WalLayoutOptions = {}): LayoutDef {
   const segmentBytes = o.segmentBytes ?? PER_GROUP_SEGMENT_BYTES;
@@ -58,10 +60,10 @@ export function walPerGroupLayout(o: WalLayoutOptions = {}): LayoutDef {
       return openSeparate(
         'wal-per-group',
         opts,
-        opts.budget,
+        splitBudget(opts.budget, 2),
         (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes }),
         (raftDir) =>
-          `segmented WAL per raft group (etcd format, ${mib(segmentBytes)} segments) under ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
+          `segmented WAL per raft group (etcd format, ${mib(segmentBytes)} segments) under ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with half the memory budget (the other half: the WAL's index)`,
       );
     },
   };

@@ -2,7 +2,7 @@ import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounte
 import { copyBytes } from '../bytes.ts';
 import { RecordType, decodeBatch, decodeSnapshot, encodeBatch, encodeSnapshot, type DecodedRecord, type StoredOp } from './format.ts';
 import { NodeFs, type WalFs } from './fs.ts';
-import { BadRecordError, SegmentedLog, type LogStats, type RecoveryReport } from './segmented-log.ts';
+import { BadRecordError, DEFAULT_SEGMENT_BYTES, SegmentedLog, type LogStats, type RecoveryReport } from './segmented-log.ts';
 import { SortedIndex } from '../sorted-index.ts';
 import { validateOp } from '../validate-op.ts';
 
@@ -72,9 +72,26 @@ export class WalEngine implements Engine {
   readonly #carryBelow: number;
   #carriedBytes = 0;
   #internalSyncs = 0;
+  readonly #settings: Record<string, string | number | boolean>;
+  /** Key + value bytes the in-memory index holds now, and at most since open. */
+  #indexBytes = 0;
+  #peakIndexBytes = 0;
 
   private constructor(readonly dir: string, opts: WalEngineOptions) {
     this.#carryBelow = opts.carryForwardBelow ?? 0.25;
+    this.#settings = {
+      segmentBytes: opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES,
+      prepareAhead: opts.prepareAhead ?? true,
+      carryForwardBelow: this.#carryBelow,
+    };
+  }
+
+  /**
+   * Segment settings, and the memory of the in-memory index of live keys (key + value bytes, now and at
+   * most since open): the WAL's counterpart of a memtable, counted against the layout's memory budget.
+   */
+  settings(): Record<string, string | number | boolean> {
+    return { ...this.#settings, indexBytes: this.#indexBytes, peakIndexBytes: this.#peakIndexBytes };
   }
 
   static async open(dir: string, opts: WalEngineOptions = {}): Promise<WalEngine> {
@@ -230,6 +247,8 @@ export class WalEngine implements Engine {
     if (!l) this.#live.set(seq, (l = { count: 0, bytes: 0 }));
     l.count += count;
     l.bytes += bytes;
+    this.#indexBytes += bytes;
+    if (this.#indexBytes > this.#peakIndexBytes) this.#peakIndexBytes = this.#indexBytes;
   }
 
   /** Drops or carries forward the oldest segments while that is cheap (see the class comment). */

@@ -144,6 +144,18 @@ export class WalGroupsEngine implements Engine {
     return sum;
   }
 
+  /** Every group log's settings; the index bytes summed over groups (peak: the sum of each group's peak). */
+  settings(): Record<string, string | number | boolean> {
+    const out: Record<string, string | number | boolean> = { groups: this.#ready.size, groupKeyBytes: this.#prefix, indexBytes: 0, peakIndexBytes: 0 };
+    for (const e of this.#ready.values()) {
+      for (const [k, v] of Object.entries(e.settings())) {
+        if (k === 'indexBytes' || k === 'peakIndexBytes') out[k] = Number(out[k]) + Number(v);
+        else out[k] = v;
+      }
+    }
+    return out;
+  }
+
   /** The group both bounds lie in, when every key in [start, end) must be in it; else null. */
   #sameGroup(start: Uint8Array, end: Uint8Array): string | null {
     if (start.byteLength < this.#prefix || end.byteLength < this.#prefix) return null;

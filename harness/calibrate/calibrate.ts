@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Calibration, CalibrationPoint } from '../../analysis/results-schema.ts';
+import type { Calibration, CalibrationPoint, FloorPoint } from '../../analysis/results-schema.ts';
 import { fsInfo, MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
 
 /** Timed write+fdatasync ops per size at most. 1000 makes p99 the 10th slowest op. */
@@ -32,6 +33,8 @@ export interface CalibrateOptions {
   readonly ops?: number;
   /** Seconds of timed ops per size at most (default DEFAULT_SECONDS); the op in flight finishes. */
   readonly seconds?: number;
+  /** Also measure the appending floor per size (default true); false: the pre-written floor only. */
+  readonly appendFloor?: boolean;
   /** Called after each size with its result. */
   readonly onProgress?: (point: CalibrationPoint, index: number, total: number) => void;
 }
@@ -70,11 +73,20 @@ function preallocate(fd: number, bytes: number): void {
 
 /** One size: sequential writes at increasing offsets, wrapping inside the region, each then fdatasync. */
 function measure(fd: number, size: number, region: number, maxOps: number, maxNs: bigint): CalibrationPoint {
+  const p = timeWrites(fd, size, region, maxOps, maxNs, 0);
+  return { size, ops: p.ops, p50Ns: p.p50Ns, p99Ns: p.p99Ns, meanNs: p.meanNs, syncsPerSec: 1e9 / p.meanNs };
+}
+
+/**
+ * Write+fdatasync ops of `size` bytes at increasing offsets from `start`, wrapping to `start` at `end`;
+ * each op is one write and one fdatasync, timed together. Stops at `maxOps` or after `maxNs`.
+ */
+function timeWrites(fd: number, size: number, end: number, maxOps: number, maxNs: bigint, start: number): FloorPoint {
   // Random bytes, as fio writes: a compressing or deduplicating device must not get an easy time.
   const buf = randomFillSync(Buffer.allocUnsafe(size));
-  let offset = 0;
+  let offset = start;
   const writeAt = (): void => {
-    if (offset + size > region) offset = 0;
+    if (offset + size > end) offset = start;
     let done = 0;
     while (done < size) done += writeSync(fd, buf, done, size - done, offset + done);
     offset += size;
@@ -86,9 +98,9 @@ function measure(fd: number, size: number, region: number, maxOps: number, maxNs
   const samples = new Float64Array(maxOps);
   let ops = 0;
   let sum = 0;
-  const start = process.hrtime.bigint();
-  const deadline = start + maxNs;
-  let t0 = start;
+  const t = process.hrtime.bigint();
+  const deadline = t + maxNs;
+  let t0 = t;
   while (ops < maxOps) {
     writeAt();
     fdatasyncSync(fd);
@@ -101,24 +113,56 @@ function measure(fd: number, size: number, region: number, maxOps: number, maxNs
     t0 = process.hrtime.bigint();
   }
   const sorted = samples.subarray(0, ops).sort();
-  const meanNs = sum / ops;
-  return {
-    size,
-    ops,
-    p50Ns: percentile(sorted, 0.5),
-    p99Ns: percentile(sorted, 0.99),
-    meanNs,
-    syncsPerSec: 1e9 / meanNs,
-  };
+  return { ops, p50Ns: percentile(sorted, 0.5), p99Ns: percentile(sorted, 0.99), meanNs: sum / ops };
 }
 
 /**
- * Measures the raw write+fdatasync latency of `dir` for each size, as
+ * Reserves `bytes` for `file` without changing its size (fallocate(FALLOC_FL_KEEP_SIZE), as RocksDB
+ * preallocates its WAL), through util-linux's `fallocate --keep-size` since Node has no fallocate call.
+ * False when that is not available: the file then simply grows.
+ */
+function reserveKeepSize(file: string, bytes: number): boolean {
+  const r = spawnSync('fallocate', ['--keep-size', '--length', String(bytes), file], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/**
+ * The appending floor for one size: a fresh file (space reserved with KEEP_SIZE when possible, synced),
+ * each write at its end, so every fdatasync also persists a new file size (a journal commit on ext4/xfs).
+ * Writes stay within `region` bytes; the file is removed afterwards.
+ */
+export function measureAppend(
+  dir: string,
+  size: number,
+  region: number,
+  maxOps: number,
+  maxNs: bigint,
+): { point: FloorPoint; mode: 'fallocate-keep-size' | 'growing'; fileBytes: number } {
+  const file = path.join(dir, `.raftbench-calibrate-append-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    const ops = Math.min(maxOps, Math.max(1, Math.floor(region / size) - WARMUP_OPS));
+    const mode = reserveKeepSize(file, region) ? 'fallocate-keep-size' : 'growing';
+    fsyncSync(fd);
+    // Never wraps: `ops` writes plus the warm-up fit in the region, so each one appends.
+    const point = timeWrites(fd, size, Number.MAX_SAFE_INTEGER, ops, maxNs, 0);
+    return { point, mode, fileBytes: fstatSync(fd).size };
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Measures the two floors a log can hit in `dir`, per size. First the pre-written floor, as
  * `fio --rw=write --ioengine=sync --fdatasync=1 --bs=SIZE` does: one file, preallocated with zeros and
  * synced first (so the timed syncs persist data only, never a size or allocation change), then for each
  * size sequential writes of SIZE bytes at increasing offsets, wrapping around inside the preallocated
  * region, each followed by fdatasync and timed together with it (one op = what one synced log append
  * costs at queue depth 1). Each size stops at `ops` ops or `seconds` seconds, whichever comes first.
+ * Then the appending floor (`point.append`), as `fio --fallocate=keep --overwrite=0`: a fresh file with
+ * space reserved but its size unchanged, each write at its end, so each fdatasync persists a new size too:
+ * what RocksDB's WAL pays, whereas the WAL layouts write into zero-filled segments (the pre-written floor).
  *
  * The timed loop uses synchronous fs calls: `FileHandle.write` + `datasync` adds two thread-pool round
  * trips to each op, measured at +40-80 µs on a VM's ext4 (p50 133 -> 171-220 µs at 4 KiB) and 2 -> 75-90 µs
@@ -127,7 +171,8 @@ function measure(fd: number, size: number, region: number, maxOps: number, maxNs
  * afterwards, also on error.
  */
 export async function calibrate(dir: string, options: CalibrateOptions): Promise<Calibration> {
-  const { sizes, ops = DEFAULT_OPS, seconds = DEFAULT_SECONDS, onProgress } = options;
+  const { sizes, ops = DEFAULT_OPS, seconds = DEFAULT_SECONDS, onProgress, appendFloor = true } = options;
+  let appendMode: Calibration['appendMode'];
   if (sizes.length === 0) throw new RangeError('calibrate: no sizes');
   for (const s of sizes) if (!Number.isSafeInteger(s) || s < 1) throw new RangeError(`calibrate: bad size ${s}`);
   if (!Number.isSafeInteger(ops) || ops < 1) throw new RangeError(`calibrate: bad ops ${ops}`);
@@ -146,7 +191,16 @@ export async function calibrate(dir: string, options: CalibrateOptions): Promise
     const maxNs = BigInt(Math.round(seconds * 1e9));
     for (const [i, size] of sizes.entries()) {
       await yieldToLoop();
-      const point = measure(fd, size, region, ops, maxNs);
+      const prewritten = measure(fd, size, region, ops, maxNs);
+      let point: CalibrationPoint = prewritten;
+      if (appendFloor) {
+        await yieldToLoop();
+        // Room for every op to append (fallocate reserves it in one call); at most 256 MiB.
+        const appendRegion = Math.max(region, Math.min(256 << 20, Math.ceil((size * (ops + WARMUP_OPS)) / 4096) * 4096));
+        const a = measureAppend(absDir, size, appendRegion, ops, maxNs);
+        appendMode = a.mode;
+        point = { ...prewritten, append: a.point };
+      }
       points.push(point);
       onProgress?.(point, i, sizes.length);
     }
@@ -155,5 +209,12 @@ export async function calibrate(dir: string, options: CalibrateOptions): Promise
     rmSync(file, { force: true });
   }
   const reason = nonDurableReason(fs.type, points, absDir);
-  return { dir: absDir, fsType: fs.type, durable: reason === null, ...(reason !== null ? { nonDurableReason: reason } : {}), points };
+  return {
+    dir: absDir,
+    fsType: fs.type,
+    durable: reason === null,
+    ...(reason !== null ? { nonDurableReason: reason } : {}),
+    ...(appendMode ? { appendMode } : {}),
+    points,
+  };
 }

@@ -5,18 +5,20 @@ import { nowNs } from '../../scenarios/family.ts';
 const TIMELINE_BUCKETS = 200;
 
 /**
- * Keeps every op's latency of one run in a preallocated typed array (exact percentiles, no binning), and
- * the wall-clock end of every timeline bucket. The hot path is one array store and a counter check.
+ * Keeps every op's latency of one run in a preallocated Float32Array (4 bytes an op: 10M ops in 40 MB,
+ * 80 MB while `summary()` sorts a copy), and the wall-clock end of every timeline bucket. Percentiles are
+ * nearest-rank over every op, exact to float32's 24-bit mantissa (a relative error below 6e-8: 0.06 ns at
+ * 1 ms), with no binning; min, mean and max likewise. The hot path is one array store and a counter check.
  */
 export class LatencyRecorder implements OpSink {
-  readonly #samples: Float64Array;
+  readonly #samples: Float32Array;
   readonly #bucketOps: number;
   readonly #bucketEnd: number[] = [];
   #n = 0;
   #start = 0;
 
   constructor(capacity: number) {
-    this.#samples = new Float64Array(Math.max(1, capacity));
+    this.#samples = new Float32Array(Math.max(1, capacity));
     this.#bucketOps = Math.max(1, Math.ceil(capacity / TIMELINE_BUCKETS));
   }
 
@@ -82,7 +84,7 @@ export class LatencyRecorder implements OpSink {
 }
 
 /** The smallest sample with at least fraction q of the samples at or below it (nearest-rank). */
-export function nearestRank(sorted: Float64Array, q: number): number {
+export function nearestRank(sorted: Float64Array | Float32Array, q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i]!;
 }

@@ -31,6 +31,11 @@ export interface Selection {
   readonly sizes?: readonly number[];
   readonly count?: number;
   readonly ops?: number;
+  /**
+   * Extra axes the user sets (e.g. `batch: ['1', 'auto']`), applied to the families whose names take the
+   * key (`Family.nameOrder`); a key no selected family takes is a UserError.
+   */
+  readonly axes?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What plans are made from: the named suites and families (tests pass their own). */
@@ -61,7 +66,7 @@ export function makePlan(sel: Selection, catalog: Catalog = CATALOG): Plan {
     const layouts = (entry.layouts ?? family.layouts ?? layoutNames()).filter((l) => !sel.layouts || sel.layouts.includes(l));
     if (layouts.length === 0) continue;
     for (const vs of sel.sizes ?? entry.sizes) {
-      for (const combo of cartesian(entry.axes)) {
+      for (const combo of cartesian(withUserAxes(entry.axes, family, sel.axes))) {
         const group = layouts.map((layout) => {
           const params = { ...combo, layout, vs: String(vs) };
           const typed = parseParams(family.name, family.params, params);
@@ -74,7 +79,19 @@ export function makePlan(sel: Selection, catalog: Catalog = CATALOG): Plan {
   if (groups.length === 0) {
     throw new UserError(`nothing to run: suite ${suite.name} has no case for scenario ${(sel.scenarios ?? []).join(',') || '(any)'} on layout ${(sel.layouts ?? []).join(',') || '(any)'}`);
   }
+  for (const key of Object.keys(sel.axes ?? {})) {
+    if (!groups.some((g) => g[0]!.family.nameOrder.includes(key))) {
+      const takers = FAMILIES.filter((f) => f.nameOrder.includes(key)).map((f) => f.name);
+      throw new UserError(`--${key} applies to ${takers.join(', ') || 'no family'}, and none of them is in this run`);
+    }
+  }
   return { suite, count: sel.count ?? suite.count, ops: sel.ops ?? null, groups };
+}
+
+/** The suite entry's axes plus the user's, for a family that takes them (the user's replace the suite's). */
+function withUserAxes(axes: Readonly<Record<string, readonly string[]>>, family: Family, user: Selection['axes']): Readonly<Record<string, readonly string[]>> {
+  const extra = Object.entries(user ?? {}).filter(([k]) => family.nameOrder.includes(k));
+  return extra.length === 0 ? axes : { ...axes, ...Object.fromEntries(extra) };
 }
 
 /** Go sub-benchmark name: family, then `key=value` in the family's order, then any other keys sorted. */

@@ -6,8 +6,10 @@ import type { EngineWrapper } from '../../engines/layouts/layout.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Engine } from '../../engines/engine.ts';
 import { nowNs } from '../../scenarios/family.ts';
-import type { BenchmarkResult, RunResult } from '../../analysis/results-schema.ts';
+import type { BenchmarkResult, LayoutEngineSettings, RunResult } from '../../analysis/results-schema.ts';
+import { effectiveSettings } from '../../engines/layouts/effective-options.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
+import { MemoryGuard } from './memory-guard.ts';
 import { processWriteBytes } from './proc-io.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
 import type { Plan, PlannedCase } from './plan.ts';
@@ -27,7 +29,14 @@ export interface RunnerOptions {
   readonly wrapEngine?: EngineWrapper;
   /** Polled between ops and runs; when true the runner stops and keeps what finished. */
   readonly shouldStop: () => boolean;
+  /** Stops the run, keeping what finished, before memory runs out (default: a MemoryGuard on this process). */
+  readonly memoryGuard?: MemoryGuard;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Called once per layout, after its first timed run, with the settings its engines report (one node's:
+   * the first two engines the instance lists, raft then state).
+   */
+  readonly onEngineSettings?: (layout: string, settings: LayoutEngineSettings) => void;
   /** Called after every finished replicate with all results so far, so they can be saved. */
   readonly onResults?: (benchmarks: readonly BenchmarkResult[]) => Promise<void>;
 }
@@ -45,7 +54,10 @@ export interface Progress {
  * Runs every case `count` times. Within a group (cases differing only by layout) replicates alternate
  * A B C, C B A, A B C ... so that machine drift over time hits every layout alike.
  */
-export async function runPlan(opts: RunnerOptions): Promise<{ benchmarks: BenchmarkResult[]; stopped: boolean }> {
+export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: BenchmarkResult[]; stopped: boolean; stopReason?: string }> {
+  const guard = opts0.memoryGuard ?? new MemoryGuard();
+  const opts: RunnerOptions = { ...opts0, shouldStop: () => opts0.shouldStop() || guard.check() };
+  const stopped = () => ({ benchmarks, stopped: true, ...(guard.reason !== null ? { stopReason: guard.reason } : {}) });
   const { plan } = opts;
   const benchmarks: BenchmarkResult[] = [];
   const total = plan.groups.reduce((n, g) => n + g.length, 0) * plan.count;
@@ -58,11 +70,11 @@ export async function runPlan(opts: RunnerOptions): Promise<{ benchmarks: Benchm
     for (let rep = 0; rep < plan.count; rep++) {
       const order = rep % 2 === 0 ? group.map((_, i) => i) : group.map((_, i) => group.length - 1 - i);
       for (const i of order) {
-        if (opts.shouldStop()) return { benchmarks, stopped: true };
+        if (opts.shouldStop() || guard.check(true)) return stopped();
         const c = group[i]!;
         const scratch = path.join(opts.dataDir, `c${caseNo + i}-r${rep}`);
         const run = await runReplicate(c, scratch, opts, ops, rep);
-        if (!run) return { benchmarks, stopped: true };
+        if (!run) return stopped();
         results[i]!.runs.push(run);
         done++;
         opts.onProgress?.({ done, total, name: c.name, replicate: rep + 1, count: plan.count, last: run });
@@ -117,6 +129,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const n = await instance.run(ops, rec, opts.shouldStop);
     const wall = nowNs() - t0;
     if (n < ops) return null;
+    reportSettings(c, opts, engines);
     const observed = observation.finish(n);
     const io1 = processWriteBytes();
     const syncs = sumSyncs(engines) - syncs0;
@@ -137,6 +150,20 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
   }
+}
+
+const settingsRead = new WeakMap<RunnerOptions, Set<string>>();
+
+/** The first timed run of each layout reports its engines' effective settings (`onEngineSettings`). */
+function reportSettings(c: PlannedCase, opts: RunnerOptions, engines: readonly Engine[]): void {
+  const layout = c.params.layout!;
+  const seen = settingsRead.get(opts) ?? new Set<string>();
+  settingsRead.set(opts, seen);
+  if (!opts.onEngineSettings || seen.has(layout)) return;
+  seen.add(layout);
+  const roles = engines.length === 1 ? ['raft+state'] : ['raft', 'state'];
+  const listed = engines.slice(0, roles.length).map((engine, i) => ({ role: roles[i]!, engine }));
+  opts.onEngineSettings(layout, { binding: layout === 'shared-cf' ? 'rocksdb9' : opts.binding, readAfter: c.name, engines: effectiveSettings(listed) });
 }
 
 function uniqueEngines(engines: readonly Engine[]): Engine[] {

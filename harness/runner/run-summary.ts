@@ -41,7 +41,8 @@ export function runSummaryText(r: ResultsFile): string {
   const notes = [`n=${r.config.count} runs per case; deltas vs ${base} shown when p < 0.05 (Mann-Whitney), else ~`];
   if (r.calibration) {
     notes.push(
-      'device limit (write+fdatasync p50): ' + r.calibration.points.map((pt) => `${pt.size}B ${formatNs(pt.p50Ns)}`).join(', '),
+      'device limit (write+fdatasync p50, pre-written / appending): ' +
+        r.calibration.points.map((pt) => `${pt.size}B ${formatNs(pt.p50Ns)}${pt.append ? ` / ${formatNs(pt.append.p50Ns)}` : ''}`).join(', '),
     );
   }
   if (r.harnessOverhead) {

@@ -5,7 +5,7 @@ import type { GroupId, Message, NodeId } from '../../raft/index.ts';
 import type { Deliver, Transport } from '../transport/transport.ts';
 import { NotLeaderError, OutcomeUnknownError, ProposalDroppedError, fateOf, type PutOutcome } from '../client-errors.ts';
 import type { Session } from '../command.ts';
-import { Store, type StoreFaults, type TruncationPolicy } from '../store.ts';
+import { Store, type StoreFaults, type StoreOptions, type TruncationPolicy } from '../store.ts';
 import { SessionPool } from './session-pool.ts';
 
 /** Faults a test switches on to show that a check catches them; each makes the cluster incorrect. */
@@ -50,6 +50,8 @@ export interface ClusterOptions {
   readonly newClientId?: () => number;
   /** Test-only faults. */
   readonly faults?: ClusterFaults;
+  /** Group commit of every node's Store (default: the Store's). */
+  readonly store?: Pick<StoreOptions, 'maxBatch' | 'batchWaitUs'>;
 }
 
 /**
@@ -110,6 +112,7 @@ export class Cluster {
         seed: this.#opts.seed ?? 1,
         checkQuorum: this.#opts.checkQuorum ?? true,
         ...(this.#opts.faults ? { faults: this.#opts.faults } : {}),
+        ...this.#opts.store,
       });
     } catch (err) {
       await transport.close();

@@ -12,10 +12,10 @@ export function deviceLimit(input: ReportInput, method: Method): SafeHtml {
   if (!cal || cal.points.length === 0) {
     return html`<p class="note">This run has no calibration (bench ran with <code>--no-calibrate</code>, or nothing was sized), so there is no device limit to compare with. <code>raftbench calibrate --dir DIR</code> measures it.</p>`;
   }
-  const points = html`<table><thead><tr><th class="num">size</th><th class="num">p50</th><th class="num">p99</th><th class="num">mean</th><th class="num">syncs/s</th><th class="num">ops</th></tr></thead><tbody>${cal.points.map(
-    (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td></tr>`,
+  const points = html`<table><thead><tr><th class="num">size</th><th class="num">p50</th><th class="num">p99</th><th class="num">mean</th><th class="num">syncs/s</th><th class="num">ops</th><th class="num">appending p50</th><th class="num">appending p99</th></tr></thead><tbody>${cal.points.map(
+    (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td><td class="num">${p.append ? formatNs(p.append.p50Ns) : '–'}</td><td class="num">${p.append ? formatNs(p.append.p99Ns) : '–'}</td></tr>`,
   )}</tbody></table>`;
-  const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device.</p>`;
+  const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device. Two floors: into pre-written (zero-filled) space, what the WAL layouts' preallocated segments pay; and appending (each write extends the file, so each sync also persists its size), what RocksDB's WAL pays${cal.appendMode === 'growing' ? ' (here a growing file: no fallocate)' : ''}. Each layout is read against the floor it can reach.</p>`;
   return html`${meta}${points}${ratios(input.deviceRatios, method)}`;
 }
 
@@ -24,8 +24,8 @@ function ratios(tables: readonly DeviceRatioTable[], method: Method): SafeHtml {
   const body = tables.map((t) => html`<h4>${t.family}</h4><div class="scroll"><table><thead><tr><th>case</th>${t.layouts.map((l) => html`<th class="num">${l}</th>`)}</tr></thead><tbody>${t.rows.map(
     (row) => html`<tr><td class="name">${row.label}</td>${row.cells.map((c) => (c === null
       ? html`<td class="num">–</td>`
-      : html`<td class="num">${formatNs(c.center)} <span class="p">${c.ratio.toFixed(2)}×</span></td>`))}</tr>`,
+      : html`<td class="num">${formatNs(c.center)} <span class="p" title="vs the ${c.floor} floor">${c.ratio.toFixed(2)}× ${c.floor === 'appending' ? 'a' : 'p'}</span></td>`))}</tr>`,
   )}</tbody></table></div>`);
   const center = method.style === 'rfc' ? 'benchstat center: mean of the runs after Tukey outlier removal' : 'benchstat center: median of the runs';
-  return html`<h3>Results against the device limit</h3><p class="note">time/op (${center}) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size. 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${body}`;
+  return html`<h3>Results against the device limit</h3><p class="note">time/op (${center}) and, after it, time/op ÷ the device's write+fdatasync p50 at the op's payload size, on the floor the layout can reach (a: appending, for RocksDB's WAL; p: pre-written, for the WAL layouts, LMDB and memory, and wherever a run has no appending floor). 1× is one raw synced write per op; more is the engine's and the harness's own cost (a layout with two syncs per op can reach 2×); under 1× means the op did not wait for a full sync of that size (a memory layout, a batched or cached sync).</p>${body}`;
 }

@@ -2,6 +2,7 @@ import type { ReportInput } from '../../analysis/report/index.ts';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
 import { formatSize } from '../../analysis/sizes.ts';
 import { html, type HtmlValue, type SafeHtml } from './escape.ts';
+import { engineSettingsText } from '../engine-settings-text.ts';
 
 /** The warnings of every input (computed in the model), before any number. */
 export function warningsBox(inputs: readonly ReportInput[]): SafeHtml {
@@ -42,6 +43,7 @@ const ENV_ROWS: readonly Row[] = [
   }],
   ['raft dir', (r) => (r.config.raftDir ? String(r.config.raftDir) : 'with the data (no --raft-dir)')],
   ['engines', (r) => Object.entries(r.environment.engines ?? {}).map(([k, v]) => `${k} ${v}`).join('; ')],
+  ['engine settings', engineSettingsText],
   ['git', (r) => (r.environment.gitCommit ? `${r.environment.gitCommit}${r.environment.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout')],
   ['load average', (r) => (r.environment.loadAverage ?? []).join(', ')],
   ['started', (r) => r.startedAt],

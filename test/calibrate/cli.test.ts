@@ -37,7 +37,7 @@ test('calibrate text output: table rows per size; a missing --dir is created', a
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0] ?? '', new RegExp(`^write\\+fdatasync latency of ${data} \\(`));
-    assert.match(lines[1] ?? '', /^size\s+ops\s+p50\s+p99\s+mean\s+syncs\/s$/);
+    assert.match(lines[1] ?? '', /^size\s+ops\s+p50\s+p99\s+mean\s+syncs\/s\s+append p50\s+append p99\s+append ops$/);
     assert.match(lines[2] ?? '', /^1KiB\s+10\s/);
     assert.match(lines[3] ?? '', /^16KiB\s+10\s/);
     assert.deepEqual(await readdir(data), []);
