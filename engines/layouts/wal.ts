@@ -35,7 +35,7 @@ export function walLayout(o: WalLayoutOptions = {}): LayoutDef {
         'wal',
         opts,
         opts.budget,
-        (raftDir) => WalEngine.open(raftDir, { segmentBytes }),
+        (raftDir) => WalEngine.open(raftDir, { segmentBytes, io: opts.inlineIo ? 'inline' : 'pool' }),
         (raftDir) =>
           `segmented WAL (etcd format, ${mib(segmentBytes)} segments, one log for all groups) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
       );
@@ -59,7 +59,7 @@ export function walPerGroupLayout(o: WalLayoutOptions = {}): LayoutDef {
         'wal-per-group',
         opts,
         opts.budget,
-        (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes }),
+        (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes, io: opts.inlineIo ? 'inline' : 'pool' }),
         (raftDir) =>
           `segmented WAL per raft group (etcd format, ${mib(segmentBytes)} segments) under ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with the full memory budget`,
       );
