@@ -136,7 +136,7 @@ export const command: Command = {
         if (why && !results.warnings.some((w) => w.startsWith('--dir'))) results.warnings.push(why);
         saveResults(outDir, results);
       }
-      results.harnessOverhead = await measureOverhead();
+      results.harnessOverhead = await measureOverhead({ dir: dataDir, budget: DEFAULT_BUDGET });
       const total = plan.groups.reduce((n, g) => n + g.length, 0);
       say(`running suite ${plan.suite.name}: ${total} cases x ${plan.count} runs, layouts interleaved; results in ${outDir}`);
       const { stopped } = await runPlan({
