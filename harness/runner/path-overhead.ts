@@ -40,7 +40,7 @@ export const PATHS: readonly PathDef[] = [
  * hits every path alike, each timed and recorded exactly as an op is. Engines live in `dir/overhead-*`
  * (the bench's data directory, so the pool and the file system are those of the runs), removed after.
  */
-export async function measurePathOverhead(dir: string, budget: MemoryBudget, samples = 400, paths: readonly PathDef[] = PATHS): Promise<PathOverhead[]> {
+export async function measurePathOverhead(dir: string, budget: MemoryBudget, samples = 200, paths: readonly PathDef[] = PATHS): Promise<PathOverhead[]> {
   const opened: Array<{ def: PathDef; engine: Engine; dir: string; rec: LatencyRecorder }> = [];
   try {
     for (const [i, def] of paths.entries()) {
@@ -54,7 +54,7 @@ export async function measurePathOverhead(dir: string, budget: MemoryBudget, sam
       }
       opened.push({ def, engine, dir: d, rec: new LatencyRecorder(samples) });
     }
-    const warm = Math.min(50, samples);
+    const warm = Math.min(20, samples);
     for (let i = 0; i < warm + samples; i++) {
       for (const o of opened) {
         const t0 = nowNs();
