@@ -103,8 +103,28 @@ export interface HarnessOverhead {
   readonly recordNs: number;
   /** One awaited, already-resolved promise. */
   readonly awaitNs: number;
-  /** One unsynced put to the in-process memory engine. */
+  /** One unsynced put to the in-process memory engine (kept for old readers; `paths` supersedes it). */
   readonly memoryPutNs: number;
+  /**
+   * Per engine and binding: an empty round trip through the exact path an op's write takes (absent in
+   * results written before this field). The part of every result that is the path, not the storage.
+   */
+  readonly paths?: readonly PathOverhead[];
+}
+
+export interface PathOverhead {
+  /** Engine kind as in `Engine.kind`: `rocksdb`, `rocksdb9`, `wal`, `lmdb`, `memory`. */
+  readonly engine: string;
+  /** Who takes this path, e.g. `BatchCommit` or `replica`; absent when every family does. */
+  readonly usedBy?: string;
+  /** How a write gets to the engine, e.g. `libuv pool round trip`. */
+  readonly path: string;
+  /** Cross-thread handoffs per write on this path. */
+  readonly handoffs: number;
+  /** Timed and recorded as an op is, around `Engine.probe()`. */
+  readonly p50Ns: number;
+  readonly p99Ns: number;
+  readonly samples: number;
 }
 
 /**

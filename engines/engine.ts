@@ -34,6 +34,12 @@ export interface Engine {
   /** Counters since open. */
   counters(): EngineCounters;
   /**
+   * Optional: an empty call through the path a `write` takes (the same threads and handoffs: a pool job,
+   * a call into the binding) doing no storage work. Timing it measures what the path itself adds to every
+   * op (`harness/runner/overhead.ts`).
+   */
+  probe?(): Promise<void>;
+  /**
    * What the engine observed itself doing, cumulative since open: the keys of `ObservedStats` where the
    * engine can measure them, plus engine-specific ones. Engines sharing one store (column families)
    * report the same store-wide figures.

@@ -120,6 +120,11 @@ export class LmdbEngine implements Engine {
     this.#counters.syncs++;
   }
 
+  /** An empty transaction: lmdb-js's round trip to its write thread, with nothing to commit. */
+  async probe(): Promise<void> {
+    await this.#db.transaction(() => undefined);
+  }
+
   close(): Promise<void> {
     return this.#db.close();
   }

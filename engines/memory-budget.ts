@@ -5,14 +5,15 @@
 export interface MemoryBudget {
   /**
    * Bytes of memtable (write buffer) at most: the ceiling write_buffer_size x max_write_buffer_number, the
-   * same on both bindings (see `rocks6WriteBuffer`, `rocks9MemtableBudget`).
+   * same on both bindings at the default budget (see `rocks6WriteBuffer`, `ROCKS9_MEMTABLE_CEILING`).
    */
   readonly memtableBytes: number;
   /** Bytes of block cache. */
   readonly cacheBytes: number;
 }
 
-export const DEFAULT_BUDGET: MemoryBudget = { memtableBytes: 64 << 20, cacheBytes: 32 << 20 };
+/** 128 MiB of memtable (two 64 MiB buffers on either binding: RocksDB's defaults) and 32 MiB of cache. */
+export const DEFAULT_BUDGET: MemoryBudget = { memtableBytes: 128 << 20, cacheBytes: 32 << 20 };
 
 /** `budget` divided among `parts` engines (or column families). */
 export function splitBudget(budget: MemoryBudget, parts: number): MemoryBudget {
@@ -31,14 +32,13 @@ export function rocks6WriteBuffer(budget: MemoryBudget): number {
 }
 
 /**
- * RocksDB 9 (`@nxtedition/rocksdb`): its binding sets memtables only through the `compaction: 'level'`
- * preset, from `memtableMemoryBudget` M: write_buffer_size M/4, max_write_buffer_number 6 (ceiling 1.5 M),
- * min_write_buffer_number_to_merge 2. Passing M = 2/3 of the budget makes the ceiling equal RocksDB 6's.
- * Residual difference, recorded with the effective options: RocksDB 9 fills six buffers of budget/6 and
- * flushes two at a time (L0 files of about budget/3), RocksDB 6 two buffers of budget/2 flushed one at a
- * time (L0 files of about budget/2); the preset also compresses levels >= 2 with ZSTD
- * (compression_per_level), which runs of this harness's length rarely reach.
+ * RocksDB 9 (`@nxtedition/rocksdb`): its binding sizes memtables only through its `compaction` presets,
+ * and the `level` preset also compresses levels >= 2 with ZSTD (compression_per_level, which `compression:
+ * false` does not override). With RocksDB 6 loaded in the same process (every suite with `shared-cf`),
+ * a RocksDB 9 compaction into level 2 then crashes the process (SIGSEGV; reproduced with a 1 MiB budget
+ * and 3 MiB of writes). So RocksDB 9 runs without a preset: RocksDB's defaults, write_buffer_size 64 MiB
+ * and max_write_buffer_number 2, a ceiling of 128 MiB, which equals RocksDB 6's at the default budget.
+ * Residual difference, recorded with the effective options: where a layout splits the budget (two
+ * engines or families), RocksDB 9's engines keep their 64 MiB buffers.
  */
-export function rocks9MemtableBudget(budget: MemoryBudget): number {
-  return Math.floor((budget.memtableBytes * 2) / 3);
-}
+export const ROCKS9_MEMTABLE_CEILING = 2 * (64 << 20);

@@ -117,6 +117,11 @@ export class MemoryEngine implements Engine {
     this.#counters.syncs++;
   }
 
+  /** An awaited call and nothing else: the path every memory op takes. */
+  async probe(): Promise<void> {
+    this.#check();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
   }

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounters, type ScanRange, type WriteOptions } from './engine.ts';
 import { asBuffer } from './bytes.ts';
 import { expandRangeDeletes } from './expand-range-deletes.ts';
-import { rocks9MemtableBudget, type MemoryBudget } from './memory-budget.ts';
+import type { MemoryBudget } from './memory-budget.ts';
 import { rocksSettings } from './rocksdb-options.ts';
 import { parseRocksStats, rocksObserved } from './rocksdb-stats.ts';
 
@@ -15,6 +15,8 @@ interface RocksLevel {
   close(): Promise<void>;
   readonly columns: Record<string, unknown>;
   batch(ops: object[], opts: object): Promise<void>;
+  /** The binding's synchronous multi-get. */
+  _getManySync(keys: Buffer[], opts: object): unknown;
   get(key: Buffer, opts: object): Promise<Buffer | undefined>;
   iterator(opts: object): AsyncIterable<[Buffer, Buffer]> & { close(): Promise<void> };
   getProperty(name: string): string;
@@ -36,8 +38,9 @@ export class RocksDB9Store {
   static async open(dir: string, families: readonly string[], budget: MemoryBudget): Promise<RocksDB9Store> {
     await mkdir(dir, { recursive: true });
     const { RocksLevel } = require('@nxtedition/rocksdb') as { RocksLevel: new (dir: string, opts: object) => RocksLevel };
-    // Equal terms with RocksDB 6 (memory-budget.ts): the same memtable ceiling and cache, no compression.
-    const cf = { memtableMemoryBudget: rocks9MemtableBudget(budget), cacheSize: budget.cacheBytes, compaction: 'level', compression: false };
+    // Equal terms with RocksDB 6 (memory-budget.ts): RocksDB's default memtables (no preset: the `level`
+    // preset's ZSTD levels crash beside RocksDB 6), the same cache, no compression.
+    const cf = { cacheSize: budget.cacheBytes, compression: false };
     const columns: Record<string, object> = { default: cf };
     for (const f of families) columns[f] = cf;
     // walCompression: the binding's default is ZSTD; RocksDB 6 cannot compress its WAL at all.
@@ -126,6 +129,14 @@ export class RocksDB9Engine implements Engine {
   async sync(): Promise<void> {
     await this.store.db.batch([{ type: 'put', key: SYNC_KEY, value: Buffer.alloc(0), column: this.column }], { sync: true, ...ENC });
     this.#counters.syncs++;
+  }
+
+  /**
+   * A synchronous call into the binding on this thread, as every write is, doing nothing (a multi-get of
+   * no keys; an empty batch would not do: RocksDB 9 writes a WAL record for it).
+   */
+  async probe(): Promise<void> {
+    this.store.db._getManySync([], { column: this.column });
   }
 
   async close(): Promise<void> {

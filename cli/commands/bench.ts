@@ -162,7 +162,7 @@ export const command: Command = {
         if (why && !hasWarning(results.warnings, 'data-dir-not-durable')) results.warnings.push(warning('calibration-not-durable', 'severe', why));
         saveResults(outDir, results);
       }
-      results.harnessOverhead = await measureOverhead();
+      results.harnessOverhead = await measureOverhead({ dir: dataDir, budget: DEFAULT_BUDGET });
       const total = plan.groups.reduce((n, g) => n + g.length, 0);
       say(`running suite ${plan.suite.name}: ${total} cases x ${plan.count} runs, layouts interleaved; results in ${outDir}`);
       const { stopped, stopReason: runStop } = await runPlan({

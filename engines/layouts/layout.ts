@@ -37,6 +37,12 @@ export interface LayoutOptions {
   /** What one engine gets; layouts with two engines split it. */
   readonly budget: MemoryBudget;
   /**
+   * The calling thread runs nothing but one op loop (an engine-level benchmark), so engines may block it
+   * rather than hand work to another thread: the WAL then writes and fdatasyncs with synchronous calls
+   * (`WalIo` `inline`). Unset for a replica, whose event loop also serves clients and peers.
+   */
+  readonly inlineIo?: boolean;
+  /**
    * Wraps every RocksDB engine the layout opens. A seam for tests (a slow or faulty engine from
    * `engines/testing/`); production paths leave it unset.
    */

@@ -2,17 +2,21 @@ import { Bench } from 'tinybench';
 import { MemoryEngine } from '../../engines/memory.ts';
 import { nowNs } from '../../scenarios/family.ts';
 import type { HarnessOverhead } from '../../analysis/results-schema.ts';
+import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
+import { measurePathOverhead } from './path-overhead.ts';
 
-/**
- * The harness's own cost per op, measured with tinybench before a suite: what timing and recording one
- * op adds, what one awaited call adds (every engine call is awaited), and a put to the memory engine
- * (the floor under every layout). Results below these are noise, not storage.
- */
 /** Ops per tinybench iteration, so tinybench's own timing per iteration is spread thin. */
 const PER_ITERATION = 100;
 
-export async function measureOverhead(): Promise<HarnessOverhead> {
+/**
+ * The harness's own cost per op, measured before a suite: what timing and recording one op adds, what one
+ * awaited call adds (tinybench), and, given `paths.dir`, an empty round trip through the path each engine's
+ * writes take (`path-overhead.ts`: a pool round trip for RocksDB 6, a synchronous binding call for
+ * RocksDB 9, ...), the part of every result that is the path and not the storage. The memory-engine put is
+ * kept for old readers; it never crosses a thread, so it understates every path that does.
+ */
+export async function measureOverhead(paths?: { readonly dir: string; readonly budget: MemoryBudget }): Promise<HarnessOverhead> {
   const rec = new LatencyRecorder(1 << 16);
   const engine = new MemoryEngine();
   const key = Buffer.alloc(16);
@@ -41,5 +45,6 @@ export async function measureOverhead(): Promise<HarnessOverhead> {
     return r && 'latency' in r && r.latency ? (r.latency.mean * 1e6) / PER_ITERATION : NaN;
   };
   await engine.close();
-  return { recordNs: meanNs('record'), awaitNs: meanNs('await'), memoryPutNs: meanNs('memory-put') };
+  const base = { recordNs: meanNs('record'), awaitNs: meanNs('await'), memoryPutNs: meanNs('memory-put') };
+  return paths ? { ...base, paths: await measurePathOverhead(paths.dir, paths.budget) } : base;
 }

@@ -1,4 +1,4 @@
-import type { ResultsFile } from '../../analysis/results-schema.ts';
+import type { PathOverhead, ResultsFile } from '../../analysis/results-schema.ts';
 import { compareSamples } from '../../analysis/stats/compare-samples.ts';
 import { formatDelta, formatNs } from '../../analysis/units.ts';
 
@@ -47,8 +47,18 @@ export function runSummaryText(r: ResultsFile): string {
   }
   if (r.harnessOverhead) {
     const o = r.harnessOverhead;
-    notes.push(`harness overhead per op (tinybench): timing ${formatNs(o.recordNs)}, await ${formatNs(o.awaitNs)}, memory-engine put ${formatNs(o.memoryPutNs)}`);
+    if (o.paths && o.paths.length > 0) {
+      notes.push(`harness overhead per write, empty round trip through its path (p50): timing ${formatNs(o.recordNs)}, then`);
+      for (const p of o.paths) notes.push(`  ${pathLabel(p)}: ${formatNs(p.p50Ns)} (p99 ${formatNs(p.p99Ns)}), ${p.handoffs} thread handoff${p.handoffs === 1 ? '' : 's'}`);
+    } else {
+      notes.push(`harness overhead per op (tinybench): timing ${formatNs(o.recordNs)}, await ${formatNs(o.awaitNs)}, memory-engine put ${formatNs(o.memoryPutNs)}`);
+    }
   }
   for (const w of r.warnings) notes.push(`warning: ${w.text}`);
   return [...text, '', ...notes].join('\n');
+}
+
+/** `rocksdb (RocksDB 6 binding, libuv pool round trip)`, with who takes the path when not everyone does. */
+export function pathLabel(p: PathOverhead): string {
+  return `${p.engine}${p.usedBy ? ` in ${p.usedBy}` : ''} (${p.path})`;
 }

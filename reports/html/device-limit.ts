@@ -1,3 +1,4 @@
+import type { ResultsFile } from '../../analysis/results-schema.ts';
 import type { DeviceRatioTable, Method, ReportInput } from '../../analysis/report/index.ts';
 import { formatSize } from '../../analysis/sizes.ts';
 import { formatNs, sig3 } from '../../analysis/units.ts';
@@ -10,13 +11,26 @@ import { html, type SafeHtml } from './escape.ts';
 export function deviceLimit(input: ReportInput, method: Method): SafeHtml {
   const cal = input.results.calibration;
   if (!cal || cal.points.length === 0) {
-    return html`<p class="note">This run has no calibration (bench ran with <code>--no-calibrate</code>, or nothing was sized), so there is no device limit to compare with. <code>raftbench calibrate --dir DIR</code> measures it.</p>`;
+    return html`<p class="note">This run has no calibration (bench ran with <code>--no-calibrate</code>, or nothing was sized), so there is no device limit to compare with. <code>raftbench calibrate --dir DIR</code> measures it.</p>${pathOverhead(input.results)}`;
   }
   const points = html`<table><thead><tr><th class="num">size</th><th class="num">p50</th><th class="num">p99</th><th class="num">mean</th><th class="num">syncs/s</th><th class="num">ops</th><th class="num">appending p50</th><th class="num">appending p99</th></tr></thead><tbody>${cal.points.map(
     (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td><td class="num">${p.append ? formatNs(p.append.p50Ns) : '–'}</td><td class="num">${p.append ? formatNs(p.append.p99Ns) : '–'}</td></tr>`,
   )}</tbody></table>`;
   const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device. Two floors: into pre-written (zero-filled) space, what the WAL layouts' preallocated segments pay; and appending (each write extends the file, so each sync also persists its size), what RocksDB's WAL pays${cal.appendMode === 'growing' ? ' (here a growing file: no fallocate)' : ''}. Each layout is read against the floor it can reach.</p>`;
-  return html`${meta}${points}${ratios(input.deviceRatios, method)}`;
+  return html`${meta}${points}${pathOverhead(input.results)}${ratios(input.deviceRatios, method)}`;
+}
+
+/**
+ * The harness's own cost beside the device limit: per engine and binding, an empty round trip through the
+ * path an op's write takes (thread handoffs included), timed as an op is. Part of every result above 1×.
+ */
+function pathOverhead(r: ResultsFile): SafeHtml {
+  const paths = r.harnessOverhead?.paths;
+  if (!paths || paths.length === 0) return html``;
+  const rows = paths.map(
+    (p) => html`<tr><td>${p.engine}${p.usedBy ? ` in ${p.usedBy}` : ''}</td><td>${p.path}</td><td class="num">${p.handoffs}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td></tr>`,
+  );
+  return html`<h3>The harness's own cost per write</h3><p class="note">An empty round trip through the exact path each engine's writes take (a libuv pool job, a synchronous call into the binding, lmdb-js's write thread), timed and recorded as an op is (timing alone: ${formatNs(r.harnessOverhead!.recordNs)}). An op pays this once per write on top of the storage work; a result within this much of the device limit cannot be told from it.</p><table><thead><tr><th>engine</th><th>path</th><th class="num">handoffs</th><th class="num">p50</th><th class="num">p99</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function ratios(tables: readonly DeviceRatioTable[], method: Method): SafeHtml {

@@ -19,7 +19,7 @@ for (const [name, open] of [
   ['rocksdb', (dir: string) => RocksDB6Engine.open(dir, tiny)],
   ['rocksdb9', async (dir: string) => (await RocksDB9Store.open(dir, [], tiny)).engine()],
 ] as const) {
-  test(`${name}: stats() reports RocksDB's own WAL syncs and memtable flushes`, async () => {
+  test(`${name}: stats() reports RocksDB's own WAL syncs (and memtable flushes)`, async () => {
     const { dir, cleanup } = await tmpDir(`stats-${name}-`);
     const e = await open(dir);
     try {
@@ -27,8 +27,11 @@ for (const [name, open] of [
       const s = e.stats!();
       assert.equal(s.durableSyncs, 300, 'one WAL sync per synced batch, by RocksDB\'s count');
       assert.equal(s.walWrites, 3000);
-      assert.ok(s.flushes! >= 1, `3 MiB through a 1 MiB memtable flushes (${s.flushes})`);
-      assert.ok(s.flushBytes! > 0);
+      if (name === 'rocksdb') {
+        // RocksDB 9 keeps its default 64 MiB buffers whatever the budget (memory-budget.ts), so only RocksDB 6 flushes here.
+        assert.ok(s.flushes! >= 1, `3 MiB through a 1 MiB memtable flushes (${s.flushes})`);
+        assert.ok(s.flushBytes! > 0);
+      }
       assert.equal(s.walBytes, undefined, 'coarse WAL bytes are not reported');
     } finally {
       await e.close();
