@@ -230,4 +230,6 @@ export interface Timeline {
   readonly meanNs: readonly number[];
   /** Max op latency (ns) within each bucket. */
   readonly maxNs: readonly number[];
+  /** Events within the run (a log truncation), milliseconds from its start; absent in older results. */
+  readonly marks?: ReadonlyArray<{ readonly atMs: number; readonly label: string }>;
 }

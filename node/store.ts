@@ -171,6 +171,7 @@ export class Store {
   #ticker: NodeJS.Timeout | null = null;
   #readSeq = 0;
   #failure: Error | null = null;
+  readonly #truncationListeners = new Set<(group: GroupId, upTo: number) => void>();
 
   private constructor(opts: StoreOptions) {
     this.id = opts.id;
@@ -647,6 +648,13 @@ export class Store {
     g.storage.createSnapshot(upTo, new Uint8Array(0));
     g.storage.compact(upTo);
     this.stats.truncations++;
+    for (const fn of this.#truncationListeners) fn(g.id, upTo);
+  }
+
+  /** Calls `fn` after each log truncation (group, last index removed); returns the unsubscribe. */
+  onTruncation(fn: (group: GroupId, upTo: number) => void): () => void {
+    this.#truncationListeners.add(fn);
+    return () => this.#truncationListeners.delete(fn);
   }
 
   #send(msgs: readonly Message[]): void {

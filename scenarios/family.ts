@@ -49,6 +49,8 @@ export interface OpSink {
   record(ns: number): void;
   /** Adds `ns` to the latency of the `index`-th op recorded (an op timed in two parts). */
   amend(index: number, ns: number): void;
+  /** Notes an event at this moment of the run (e.g. `truncation`), shown on the latency-over-time chart. */
+  mark?(label: string): void;
 }
 
 export interface CaseInstance {

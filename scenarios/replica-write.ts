@@ -50,7 +50,13 @@ export function storeInstance(
       const first = next;
       next += n;
       before = stores.map((s) => ({ ...s.stats }));
-      ops = await closedLoop(clients, n, sink, stop, (i) => put(first + i, value));
+      // The leader's truncations, marked on the latency-over-time chart where they happened.
+      const off = store.onTruncation(() => sink.mark?.('truncation'));
+      try {
+        ops = await closedLoop(clients, n, sink, stop, (i) => put(first + i, value));
+      } finally {
+        off();
+      }
       return ops;
     },
     engines: () => [...new Set(stores.flatMap((s) => [s.layout.raft, s.layout.state]))],

@@ -1,3 +1,6 @@
+import { findAnomalies } from '../anomalies.ts';
+import { observedTable } from '../observed-table.ts';
+import { rfcSideBySide } from '../rfc-reference.ts';
 import { resultsToBenchSet } from '../benchfmt/from-results.ts';
 import type { BenchRecord, BenchSet } from '../benchfmt/record.ts';
 import { buildComparison, buildComparisonAlong, type CompareOptions } from '../compare/index.ts';
@@ -53,6 +56,11 @@ export function buildReportModel(
       warnings: runWarnings(i.results, method),
       deviceRatios: deviceRatios(i.results, method),
       charts,
+      explain: {
+        observed: observedTable(i.results),
+        anomalies: findAnomalies(i.results, method),
+        rfc: rfcSideBySide(i.results, method),
+      },
     };
   });
   let runs: ReportModel['runs'] = null;

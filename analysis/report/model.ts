@@ -1,3 +1,6 @@
+import type { Anomaly } from '../anomalies.ts';
+import type { ObservedRow } from '../observed-table.ts';
+import type { SideBySideTable } from '../rfc-reference.ts';
 import type { FloorKind } from '../device-floor.ts';
 import type { Warning } from '../warning.ts';
 import type { Comparison } from '../compare/index.ts';
@@ -50,6 +53,12 @@ export interface ReportInput {
   /** Results against the device limit (calibration); empty without calibration or a matching size. */
   readonly deviceRatios: readonly DeviceRatioTable[];
   readonly charts: RunCharts;
+  /** Why the numbers are what they are: what reached the disk, results that need explaining, the RFC beside this run. */
+  readonly explain: {
+    readonly observed: readonly ObservedRow[];
+    readonly anomalies: readonly Anomaly[];
+    readonly rfc: readonly SideBySideTable[];
+  };
 }
 
 /** A run warning as data (`analysis/warning.ts`): renderers show `text`, and emphasise `severe` ones. */
@@ -163,6 +172,8 @@ export interface TimelineChart {
   readonly bucketOps: number;
   readonly layouts: readonly string[];
   readonly points: ReadonlyArray<{ readonly layout: string; readonly stat: 'mean per bucket' | 'max per bucket'; readonly ms: number; readonly ns: number }>;
+  /** Events of the shown runs (log truncations), per layout. */
+  readonly marks: ReadonlyArray<{ readonly layout: string; readonly ms: number; readonly label: string }>;
 }
 
 /** time/op of each case and layout against the device's write+fdatasync p50 at the op's payload size. */

@@ -15,6 +15,7 @@ export function latencyTimelines(results: ResultsFile): TimelineChart[] {
     const chosen = chooseCase(rows);
     if (!chosen) continue;
     const points: Array<TimelineChart['points'][number]> = [];
+    const marks: Array<TimelineChart['marks'][number]> = [];
     const picks: string[] = [];
     let bucketOps = 0;
     for (const r of rows.filter((x) => x.caseKey === chosen)) {
@@ -24,6 +25,7 @@ export function latencyTimelines(results: ResultsFile): TimelineChart[] {
       const t = run.timeline;
       bucketOps = Math.max(bucketOps, t.bucketOps);
       picks.push(`${r.layout} run ${i + 1} of ${r.runs.length}`);
+      for (const m of t.marks ?? []) marks.push({ layout: r.layout, ms: m.atMs, label: m.label });
       t.endMs.forEach((ms, k) => {
         const mean = t.meanNs[k];
         const max = t.maxNs[k];
@@ -32,7 +34,7 @@ export function latencyTimelines(results: ResultsFile): TimelineChart[] {
       });
     }
     if (points.length === 0) continue;
-    out.push({ family, caseKey: chosen, picks, bucketOps, layouts, points });
+    out.push({ family, caseKey: chosen, picks, bucketOps, layouts, points, marks });
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { OpSink } from '../../scenarios/family.ts';
 import { nowNs } from '../../scenarios/family.ts';
 
 const TIMELINE_BUCKETS = 200;
+const MAX_MARKS = 1000;
 
 /**
  * Keeps every op's latency of one run in a preallocated Float32Array (4 bytes an op: 10M ops in 40 MB,
@@ -14,6 +15,7 @@ export class LatencyRecorder implements OpSink {
   readonly #samples: Float32Array;
   readonly #bucketOps: number;
   readonly #bucketEnd: number[] = [];
+  readonly #marks: Array<{ atMs: number; label: string }> = [];
   #n = 0;
   #start = 0;
 
@@ -31,6 +33,11 @@ export class LatencyRecorder implements OpSink {
     const i = this.#n++;
     if (i < this.#samples.length) this.#samples[i] = ns;
     if (this.#n % this.#bucketOps === 0) this.#bucketEnd.push(nowNs() - this.#start);
+  }
+
+  /** At most MAX_MARKS events are kept: a marker per truncation, not a second timeline. */
+  mark(label: string): void {
+    if (this.#marks.length < MAX_MARKS) this.#marks.push({ atMs: round3((nowNs() - this.#start) / 1e6), label });
   }
 
   amend(index: number, ns: number): void {
@@ -79,7 +86,7 @@ export class LatencyRecorder implements OpSink {
       const end = this.#bucketEnd[b];
       endMs.push(round3((end ?? nowNs() - this.#start) / 1e6));
     }
-    return { bucketOps: this.#bucketOps, endMs, meanNs: meanNs.map(Math.round), maxNs };
+    return { bucketOps: this.#bucketOps, endMs, meanNs: meanNs.map(Math.round), maxNs, ...(this.#marks.length > 0 ? { marks: [...this.#marks] } : {}) };
   }
 }
 

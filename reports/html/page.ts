@@ -2,6 +2,7 @@ import type { Method, ReportInput, ReportModel } from '../../analysis/report/ind
 import { deltaBars, runCharts, type ChartSpec } from '../charts/index.ts';
 import { benchstatTables } from './benchstat-table.ts';
 import { deviceLimit } from './device-limit.ts';
+import { explainSection } from './explain.ts';
 import { html, join, trustedCss, trustedSvg, type SafeHtml } from './escape.ts';
 import { renderSvg } from './render-svg.ts';
 import { environmentTables, reproduce, runMeta, warningsBox } from './run-header.ts';
@@ -42,7 +43,7 @@ export async function renderReport(model: ReportModel): Promise<RenderedReport> 
   const chartBlocks: SafeHtml[] = [];
   for (const i of model.inputs) chartBlocks.push(html`${sub(i)}${await figures(runCharts(i.charts))}`);
 
-  const toc: Array<[string, string]> = [['verdict', 'At a glance'], ['run', 'Run'], ['device', 'Device limit']];
+  const toc: Array<[string, string]> = [['verdict', 'At a glance'], ['run', 'Run'], ['device', 'Device limit'], ['explain', 'Why']];
   if (comparisonSection) toc.push(['comparison', 'Comparison of runs']);
   toc.push(['tables', 'Benchstat tables'], ['charts', 'Charts']);
 
@@ -67,6 +68,7 @@ ${warningsBox(model.inputs)}
 ${model.inputs.map((i) => html`${sub(i)}${verdict(i)}`)}</section>
 <section id="run"><h2>Run</h2>${environmentTables(model.inputs)}<h3>Reproduce</h3>${reproduce(model.inputs)}</section>
 <section id="device"><h2>Device limit</h2>${model.inputs.map((i) => html`${sub(i)}${deviceLimit(i, model.method)}`)}</section>
+<section id="explain"><h2>Why: counters, anomalies, the RFC</h2>${model.inputs.map((i) => html`${sub(i)}${explainSection(i)}`)}</section>
 ${comparisonSection ?? ''}
 <section id="tables"><h2>Benchstat tables</h2>
 <p class="note">${tablesNote(model.method)}</p>

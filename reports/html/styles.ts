@@ -32,6 +32,7 @@ td.better { color: var(--better); font-weight: 600; }
 td.worse { color: var(--worse); font-weight: 600; }
 td.same { color: var(--muted); }
 td .p { color: var(--muted); font-weight: normal; font-size: 11px; }
+td.verdict-agrees { color: #1a7f37; } td.verdict-disagrees { color: #cf222e; font-weight: 600; } td.verdict-inconclusive { color: var(--muted); }
 table.kv th { text-align: right; width: 1%; }
 table.kv td.diff { background: #fff4d6; }
 .cols { display: flex; flex-wrap: wrap; gap: 0 32px; }
