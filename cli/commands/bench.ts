@@ -9,6 +9,7 @@ import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
 import { runPlan } from '../../harness/runner/run-plan.ts';
 import { measureOverhead } from '../../harness/runner/overhead.ts';
+import { pathsFor } from '../../harness/runner/path-overhead.ts';
 import { placementWarnings } from '../../harness/runner/placement-warnings.ts';
 import { lockDataDir } from '../../harness/runner/lock.ts';
 import { ProgressLine } from '../../harness/runner/progress.ts';
@@ -162,7 +163,7 @@ export const command: Command = {
         if (why && !hasWarning(results.warnings, 'data-dir-not-durable')) results.warnings.push(warning('calibration-not-durable', 'severe', why));
         saveResults(outDir, results);
       }
-      results.harnessOverhead = await measureOverhead({ dir: dataDir, budget: DEFAULT_BUDGET });
+      results.harnessOverhead = await measureOverhead({ dir: dataDir, budget: DEFAULT_BUDGET, only: pathsFor([...new Set(plan.groups.flat().map((c) => c.params.layout!))], binding) });
       const total = plan.groups.reduce((n, g) => n + g.length, 0);
       say(`running suite ${plan.suite.name}: ${total} cases x ${plan.count} runs, layouts interleaved; results in ${outDir}`);
       const { stopped, stopReason: runStop } = await runPlan({

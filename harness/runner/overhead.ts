@@ -4,7 +4,7 @@ import { nowNs } from '../../scenarios/family.ts';
 import type { HarnessOverhead } from '../../analysis/results-schema.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
-import { measurePathOverhead } from './path-overhead.ts';
+import { measurePathOverhead, type PathDef } from './path-overhead.ts';
 
 /** Ops per tinybench iteration, so tinybench's own timing per iteration is spread thin. */
 const PER_ITERATION = 100;
@@ -16,7 +16,7 @@ const PER_ITERATION = 100;
  * RocksDB 9, ...), the part of every result that is the path and not the storage. The memory-engine put is
  * kept for old readers; it never crosses a thread, so it understates every path that does.
  */
-export async function measureOverhead(paths?: { readonly dir: string; readonly budget: MemoryBudget }): Promise<HarnessOverhead> {
+export async function measureOverhead(paths?: { readonly dir: string; readonly budget: MemoryBudget; readonly only?: readonly PathDef[] }): Promise<HarnessOverhead> {
   const rec = new LatencyRecorder(1 << 16);
   const engine = new MemoryEngine();
   const key = Buffer.alloc(16);
@@ -46,5 +46,5 @@ export async function measureOverhead(paths?: { readonly dir: string; readonly b
   };
   await engine.close();
   const base = { recordNs: meanNs('record'), awaitNs: meanNs('await'), memoryPutNs: meanNs('memory-put') };
-  return paths ? { ...base, paths: await measurePathOverhead(paths.dir, paths.budget) } : base;
+  return paths ? { ...base, paths: await measurePathOverhead(paths.dir, paths.budget, 200, paths.only) } : base;
 }

@@ -12,7 +12,7 @@ import type { PathOverhead } from '../../analysis/results-schema.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 
 /** One way an op's write reaches an engine, and how to open an engine that takes it. */
-interface PathDef {
+export interface PathDef {
   readonly engine: string;
   readonly usedBy?: string;
   readonly path: string;
@@ -29,8 +29,8 @@ interface PathDef {
 export const PATHS: readonly PathDef[] = [
   { engine: 'rocksdb', path: 'RocksDB 6 binding, libuv pool round trip', handoffs: 1, open: (d, b) => RocksDB6Engine.open(d, b) },
   { engine: 'rocksdb9', path: 'RocksDB 9 binding, synchronous call on the op thread', handoffs: 0, open: (d, b) => RocksDB9Engine.open(d, b) },
-  { engine: 'wal', usedBy: 'BatchCommit', path: 'WAL, writeSync+fdatasyncSync on the op thread', handoffs: 0, open: (d) => WalEngine.open(d, { io: 'inline', segmentBytes: 1 << 20 }) },
-  { engine: 'wal', usedBy: 'replica', path: 'WAL, one O_DSYNC pwrite through the libuv pool', handoffs: 1, open: (d) => WalEngine.open(d, { io: 'pool', segmentBytes: 1 << 20 }) },
+  { engine: 'wal', usedBy: 'BatchCommit', path: 'WAL, writeSync+fdatasyncSync on the op thread', handoffs: 0, open: (d) => WalEngine.open(d, { io: 'inline', segmentBytes: 64 << 10 }) },
+  { engine: 'wal', usedBy: 'replica', path: 'WAL, one O_DSYNC pwrite through the libuv pool', handoffs: 1, open: (d) => WalEngine.open(d, { io: 'pool', segmentBytes: 64 << 10 }) },
   { engine: 'lmdb', path: 'lmdb-js transaction on its write thread', handoffs: 1, open: (d) => LmdbEngine.open(d) },
   { engine: 'memory', path: 'awaited call, no thread', handoffs: 0, open: async () => new MemoryEngine() },
 ];
@@ -73,4 +73,20 @@ export async function measurePathOverhead(dir: string, budget: MemoryBudget, sam
       await rm(o.dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The paths a plan's layouts take on `binding`: RocksDB layouts their binding's, `shared-cf` RocksDB 9's,
+ * the WAL and LMDB layouts theirs plus the state engine's binding, memory its own. Only these are timed,
+ * so a bench opens no engine it does not run (a small data directory stays enough).
+ */
+export function pathsFor(layouts: readonly string[], binding: string): PathDef[] {
+  const engines = new Set<string>();
+  for (const l of layouts) {
+    if (l === 'memory') engines.add('memory');
+    else engines.add(l === 'shared-cf' ? 'rocksdb9' : binding);
+    if (l === 'wal' || l === 'wal-per-group') engines.add('wal');
+    if (l === 'lmdb') engines.add('lmdb');
+  }
+  return PATHS.filter((p) => engines.has(p.engine));
 }
