@@ -5,6 +5,8 @@ import { appliedKey, encodeApplied, encodeEntry, encodeHardState, hardStateKey, 
 
 export interface FillOptions {
   readonly groups: number;
+  /** Id of the first group filled (default 1); groups are firstGroup..firstGroup+groups-1. */
+  readonly firstGroup?: number;
   /** Log entries per group, indexes 1..entries, all committed and applied, none truncated. */
   readonly entries: number;
   /** Value bytes of each entry's put. */
@@ -36,7 +38,8 @@ export async function fillStore(layout: Layout, o: FillOptions): Promise<{ bytes
     raftOps = [];
     raftBytes = 0;
   };
-  for (let g = 1; g <= o.groups; g++) {
+  const firstGroup = o.firstGroup ?? 1;
+  for (let g = firstGroup; g < firstGroup + o.groups; g++) {
     for (let i = 1; i <= o.entries; i++) {
       const key = logKey(g, i);
       const entry = encodeEntry({ term: 1, index: i, type: 'normal', data: encodePut(userKey(i % keys), value) });
@@ -54,7 +57,7 @@ export async function fillStore(layout: Layout, o: FillOptions): Promise<{ bytes
     const stateOps: BatchOp[] = [{ type: 'put', key: appliedKey(g), value: encodeApplied({ applied: o.entries, truncIndex: 0, truncTerm: 0 }) }];
     for (let k = 0; k < Math.min(keys, o.entries); k++) stateOps.push({ type: 'put', key: kvKey(g, userKey(k)), value });
     await layout.state.write(stateOps, { sync: false });
-    o.onGroup?.(g);
+    o.onGroup?.(g - firstGroup + 1);
   }
   await layout.raft.sync();
   if (layout.state !== layout.raft) await layout.state.sync();
