@@ -71,6 +71,8 @@ export const SUITES: readonly Suite[] = [
       { family: 'Truncation', sizes: [KiB], axes: { trunc: ['eager'], rule: ['nosync'], clients: ['1'] }, layouts: SEPARATE_LAYOUTS },
       { family: 'Reads', sizes: [KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['16'] }, layouts: ['dedicated'] },
       { family: 'ADR', sizes: [KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3'], clients: ['16'] }, layouts: ['dedicated', 'wal'] },
+      { family: 'Migration', sizes: [64], axes: { phase: ['offline'], groups: ['2'], entries: ['20'] }, layouts: ['dedicated'] },
+      { family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] },
     ],
   },
   {
@@ -113,6 +115,8 @@ export const SUITES: readonly Suite[] = [
       { family: 'Truncation', sizes: [KiB, 16 * KiB], axes: { trunc: ['tight', 'loose'], rule: ['nosync'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
       { family: 'Reads', sizes: [KiB, 16 * KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['1', '16', '64'] }, layouts: ['shared', 'dedicated', 'wal'] },
       { family: 'ADR', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3', '5'], clients: ['1', '16', '64'] }, layouts: SEPARATE_LAYOUTS },
+      { family: 'Migration', sizes: [64], axes: { phase: ['offline'], groups: ['1', '100', '1000'], entries: ['100', '1000'] }, layouts: SEPARATE_LAYOUTS },
+      { family: 'Migration', sizes: [KiB, 16 * KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
     ],
   },
 ];
