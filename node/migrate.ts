@@ -295,12 +295,14 @@ async function removeRaftCopy(dir: string, m: LayoutMarker, budget: MemoryBudget
   }
   const engine = await openRocks(m.binding, dir, budget);
   try {
-    const ops: BatchOp[] = [];
+    // One batch per group: the RocksDB adapters expand a range delete into point deletes of every key in
+    // it, and one batch for a whole store would hold millions. Each batch is idempotent, so a crash
+    // half-way is finished by the next settle; one sync at the end.
     for (const g of await listGroups(engine)) {
       const { start, end } = logRange(g);
-      ops.push({ type: 'delRange', start, end }, { type: 'del', key: hardStateKey(g) });
+      await engine.write([{ type: 'delRange', start, end }, { type: 'del', key: hardStateKey(g) }], { sync: false });
     }
-    if (ops.length > 0) await engine.write(ops, { sync: true });
+    await engine.sync();
   } finally {
     await engine.close();
   }
