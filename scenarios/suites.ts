@@ -103,6 +103,16 @@ export const SUITES: readonly Suite[] = [
     ],
   },
   {
+    name: 'migration',
+    summary: "the online migration's phases at 1 KiB: shared, the double-write window, the switch, the target (offline figures: `migrate`)",
+    count: 8,
+    targetRunMs: 500,
+    minOps: 100,
+    maxOps: 2000,
+    warmupOps: 20,
+    entries: [{ family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] }],
+  },
+  {
     name: 'full',
     summary: 'rfc plus the research scenarios at more sizes, clients and layouts, count 20 (hours)',
     ...LONG_RUNS,

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { bool, flagHelp, int, parseFlags, str, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -78,6 +78,7 @@ export const command: Command = {
     if (!to) throw new UserError(`migrate: --to is required; usage: ${USAGE}`);
 
     const every = int(p, 'migrate', 'progress-every');
+    if (!existsSync(dir)) throw new UserError(`migrate: --dir ${dir} does not exist`);
     const unlock = lockDataDir(dir);
     const started = process.hrtime.bigint();
     let lastPct = -1;
