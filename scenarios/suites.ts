@@ -71,6 +71,8 @@ export const SUITES: readonly Suite[] = [
       { family: 'Truncation', sizes: [KiB], axes: { trunc: ['eager'], rule: ['nosync'], clients: ['1'] }, layouts: SEPARATE_LAYOUTS },
       { family: 'Reads', sizes: [KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['16'] }, layouts: ['dedicated'] },
       { family: 'ADR', sizes: [KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3'], clients: ['16'] }, layouts: ['dedicated', 'wal'] },
+      { family: 'Migration', sizes: [64], axes: { phase: ['offline'], groups: ['2'], entries: ['20'] }, layouts: ['dedicated'] },
+      { family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] },
     ],
   },
   {
@@ -101,6 +103,16 @@ export const SUITES: readonly Suite[] = [
     ],
   },
   {
+    name: 'migration',
+    summary: "the online migration's phases at 1 KiB: shared, the double-write window, the switch, the target (offline figures: `migrate`)",
+    count: 8,
+    targetRunMs: 500,
+    minOps: 100,
+    maxOps: 2000,
+    warmupOps: 20,
+    entries: [{ family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] }],
+  },
+  {
     name: 'full',
     summary: 'rfc plus the research scenarios at more sizes, clients and layouts, count 20 (hours)',
     ...LONG_RUNS,
@@ -113,6 +125,8 @@ export const SUITES: readonly Suite[] = [
       { family: 'Truncation', sizes: [KiB, 16 * KiB], axes: { trunc: ['tight', 'loose'], rule: ['nosync'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
       { family: 'Reads', sizes: [KiB, 16 * KiB], axes: { read: ['linearizable', 'serializable'], load: ['none', 'writes'], readers: ['1', '16', '64'] }, layouts: ['shared', 'dedicated', 'wal'] },
       { family: 'ADR', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3', '5'], clients: ['1', '16', '64'] }, layouts: SEPARATE_LAYOUTS },
+      { family: 'Migration', sizes: [64], axes: { phase: ['offline'], groups: ['1', '100', '1000'], entries: ['100', '1000'] }, layouts: SEPARATE_LAYOUTS },
+      { family: 'Migration', sizes: [KiB, 16 * KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1', '16'] }, layouts: SEPARATE_LAYOUTS },
     ],
   },
 ];

@@ -19,6 +19,7 @@ const FLAGS: FlagSpecs = {
   'power-loss': { type: 'boolean', help: 'crash = power loss (unsynced writes lost) instead of SIGKILL (page cache kept)' },
   clients: { type: 'string', help: 'concurrent writing clients (default 8)' },
   binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb)` },
+  migrate: { type: 'boolean', help: 'check `migrate` instead: SIGKILL it at random points moving a store shared <-> each --layout (default dedicated,wal,lmdb)' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 };
 
@@ -35,6 +36,7 @@ export const command: Command = {
       return 0;
     }
     if (p.positionals.length > 0) throw new UserError(`crash-check: unexpected argument "${p.positionals[0]}"; usage: ${USAGE}`);
+    if (bool(p, 'migrate')) return (await import('../crash-migrate.ts')).runMigrateCrashCommand(p);
     const durable = layoutNames().filter((n) => !VOLATILE_LAYOUTS.has(n));
     const layouts = list(p, 'layout') ?? durable;
     if (layouts.length === 0) throw new UserError(`crash-check: --layout is empty; valid: ${durable.join(', ')}`);
