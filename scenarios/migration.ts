@@ -5,9 +5,10 @@ import { writeMarker } from '../node/layout-marker.ts';
 import { layoutOpts, migrateStore, type MigrateResult } from '../node/migrate.ts';
 import { OnlineMigration } from '../node/online-migration.ts';
 import { Store } from '../node/store.ts';
-import type { CaseContext, CaseInstance, Family } from './family.ts';
+import { defineFamily, type CaseContext, type CaseInstance } from './family.ts';
+import { enumParam, intParam, VALUE_SIZE, type ParamsOf } from './params.ts';
 import { nowNs } from './family.ts';
-import { DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
+import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
 const KEY_PREFIX = Buffer.from('user/');
@@ -26,29 +27,37 @@ const PHASES = ['offline', 'before', 'dual', 'switch', 'after'] as const;
  *   switches), on one that opens the window at the start of the timed run and switches at its next
  *   truncation (`switch`; `extra`: when the switch finished and what it cost), and on the target (after).
  */
-export const migration: Family = {
+const PARAMS = {
+  phase: enumParam(PHASES, 'offline'),
+  groups: intParam(1, 100_000, 1),
+  entries: intParam(1, 10_000_000, 1000),
+  vs: VALUE_SIZE,
+  clients: CLIENTS,
+} as const;
+type MigrationParams = ParamsOf<typeof PARAMS>;
+
+export const migration = defineFamily({
   name: 'Migration',
   summary: "the RFC's migration strategy: offline store migration time vs groups and log size; online double-write window and switch",
   nameOrder: ['layout', 'phase', 'groups', 'entries', 'vs', 'clients'],
   layouts: ['dedicated', 'wal', 'lmdb'],
-  bytesPerOp: (p) => (p.phase === 'offline' ? Number(p.groups ?? 1) * Number(p.entries ?? 1) * Number(p.vs) : Number(p.vs)),
+  params: PARAMS,
+  bytesPerOp: (p) => (p.phase === 'offline' ? p.groups * p.entries * p.vs : p.vs),
   async open(ctx) {
-    const phase = ctx.params.phase ?? 'offline';
-    if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`Migration: bad phase ${phase}; valid: ${PHASES.join(', ')}`);
+    const phase = ctx.params.phase;
     if (phase === 'offline') return openOffline(ctx);
-    return openOnline(ctx, phase as Exclude<(typeof PHASES)[number], 'offline'>);
+    return openOnline(ctx, phase);
   },
-};
+});
 
-async function openOffline(ctx: CaseContext): Promise<CaseInstance> {
-  const groups = Number(ctx.params.groups ?? 1);
-  const entries = Number(ctx.params.entries ?? 1000);
+async function openOffline(ctx: CaseContext<MigrationParams>): Promise<CaseInstance> {
+  const { groups, entries } = ctx.params;
   const dir = ctx.layoutOptions.dir;
   const budget = ctx.layoutOptions.budget;
   const marker = { layout: 'shared', raftDir: null, binding: ctx.layoutOptions.binding };
   const layout = await findLayout('shared').open(layoutOpts(dir, marker, budget));
   try {
-    await fillStore(layout, { groups, entries, valueBytes: Number(ctx.params.vs) });
+    await fillStore(layout, { groups, entries, valueBytes: ctx.params.vs });
   } finally {
     await layout.close();
   }
@@ -85,7 +94,7 @@ async function openOffline(ctx: CaseContext): Promise<CaseInstance> {
   };
 }
 
-async function openOnline(ctx: CaseContext, phase: 'before' | 'dual' | 'switch' | 'after'): Promise<CaseInstance> {
+async function openOnline(ctx: CaseContext<MigrationParams>, phase: 'before' | 'dual' | 'switch' | 'after'): Promise<CaseInstance> {
   if (phase === 'before' || phase === 'after') {
     const layout = await (phase === 'before' ? findLayout('shared') : ctx.layout).open(ctx.layoutOptions);
     const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
