@@ -15,6 +15,11 @@ export interface ObservedRow {
   readonly deviceBytes: number | null;
   /** Device bytes per value byte (per byte handed to the engines when the op has no value). */
   readonly writeAmp: number | null;
+  /** The engines' own counts over a run (median): flushes, compaction bytes, stalls, segment rolls, ...; nonzero only. */
+  readonly engine: Readonly<Record<string, number>>;
+  /** Log truncations and the state syncs they forced per run (median), where the family counts them. */
+  readonly truncations: number | null;
+  readonly truncationSyncs: number | null;
   /** Device flushes well above the engines' own syncs: other processes' I/O is likely in the device counts. */
   readonly othersSuspected: boolean;
 }
@@ -42,8 +47,26 @@ export function observedTable(r: ResultsFile): ObservedRow[] {
       deviceBytes,
       // Against the user's value where the op carries one (a replica writes it several times: log, state).
       writeAmp: deviceBytes !== null && b.bytesPerOp > 0 ? deviceBytes / b.bytesPerOp : med('write-amp'),
+      engine: medianEngine(b.runs),
+      truncations: medianOf(b.runs.map((run) => run.extra.truncations)),
+      truncationSyncs: medianOf(b.runs.map((run) => run.extra.truncationSyncs)),
       othersSuspected: engineSyncs !== null && deviceFlushes !== null && deviceFlushes > Math.max(engineSyncs * OTHERS_FACTOR, engineSyncs + 0.2),
     });
   }
   return rows;
+}
+
+function medianOf(xs: ReadonlyArray<number | undefined>): number | null {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return v.length === 0 ? null : median(sortSamples(v));
+}
+
+function medianEngine(runs: ResultsFile['benchmarks'][number]['runs']): Record<string, number> {
+  const keys = new Set(runs.flatMap((r) => Object.keys(r.observed?.engine ?? {})));
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const m = medianOf(runs.map((r) => r.observed?.engine[k]));
+    if (m !== null && m !== 0) out[k] = m;
+  }
+  return out;
 }

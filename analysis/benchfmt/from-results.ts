@@ -24,6 +24,11 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
       values.push({ value: run.syncsPerOp, unit: 'syncs/op' });
       if (run.diskBytesPerOp !== null) values.push({ value: run.diskBytesPerOp, unit: 'disk-B/op' });
       values.push(...observedValues(run.observed, run.ops));
+      // Truncations and the state-engine syncs the RFC's rule forced (run totals in extra), per op.
+      for (const [key, unit] of [['truncations', 'trunc/op'], ['truncationSyncs', 'trunc-sync/op']] as const) {
+        const v = run.extra[key];
+        if (v !== undefined && run.ops > 0) values.push({ value: v / run.ops, unit });
+      }
       records.push({
         name: b.name, family, parts, procs, iterations: run.ops, values, config, source: `${label}: ${b.name} run ${i + 1}`,
       });

@@ -13,8 +13,8 @@ export function explainSection(i: ReportInput): SafeHtml {
   const bytes = (x: number | null) => (x === null ? '–' : x >= 1 << 20 ? `${(x / (1 << 20)).toFixed(1)} MiB` : x >= 1024 ? `${(x / 1024).toFixed(1)} KiB` : `${x.toFixed(0)} B`);
   const obs = observed.length === 0
     ? html`<p class="note">No observed counters in this run (results from before they existed, or nothing on a block device).</p>`
-    : html`<div class="scroll"><table><thead><tr><th>benchmark</th><th class="num">syncs asked/op</th><th class="num">engine syncs/op</th><th class="num">device flushes/op</th><th class="num">device bytes/op</th><th class="num">write-amp</th></tr></thead><tbody>${observed.map(
-      (r) => html`<tr><td class="name">${r.name}${r.othersSuspected ? html` <strong title="device flushes well above the engines' own syncs">*</strong>` : ''}</td><td class="num">${num(r.requestedSyncs)}</td><td class="num">${num(r.engineSyncs)}</td><td class="num">${num(r.deviceFlushes)}</td><td class="num">${bytes(r.deviceBytes)}</td><td class="num">${num(r.writeAmp, 1)}</td></tr>`,
+    : html`<div class="scroll"><table><thead><tr><th>benchmark</th><th class="num">syncs asked/op</th><th class="num">engine syncs/op</th><th class="num">device flushes/op</th><th class="num">device bytes/op</th><th class="num">write-amp</th><th class="num">truncations (state syncs) per run</th><th>engine counts per run</th></tr></thead><tbody>${observed.map(
+      (r) => html`<tr><td class="name">${r.name}${r.othersSuspected ? html` <strong title="device flushes well above the engines' own syncs">*</strong>` : ''}</td><td class="num">${num(r.requestedSyncs)}</td><td class="num">${num(r.engineSyncs)}</td><td class="num">${num(r.deviceFlushes)}</td><td class="num">${bytes(r.deviceBytes)}</td><td class="num">${num(r.writeAmp, 1)}</td><td class="num">${r.truncations === null ? '–' : `${r.truncations} (${r.truncationSyncs ?? 0})`}</td><td>${engineCounts(r.engine)}</td></tr>`,
     )}</tbody></table></div>${observed.some((r) => r.othersSuspected) ? html`<p class="note">* device flushes well above the engines' own syncs: another process's I/O is counted too; treat flushes and bytes there as upper bounds.</p>` : ''}`;
   const flags = anomalies.length === 0
     ? html`<p class="note">No anomaly flags: time/op grows with size, no layout delta changes sign between neighbouring sizes, no bimodal latency.</p>`
@@ -30,4 +30,10 @@ export function explainSection(i: ReportInput): SafeHtml {
 
 function fmt(x: number): string {
   return Math.abs(x) >= 1000 ? x.toExponential(2) : String(Number(x.toPrecision(3)));
+}
+
+/** `flushes 3 · compactionBytes 10.0 MiB · stalls 0`: the nonzero engine counts of a run. */
+function engineCounts(e: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(e).map(([k, v]) => `${k} ${/Bytes$/.test(k) ? `${(v / (1 << 20)).toFixed(1)} MiB` : /Micros$/.test(k) ? `${(v / 1000).toFixed(1)} ms` : String(Number(v.toPrecision(3)))}`);
+  return parts.length === 0 ? '–' : parts.join(' · ');
 }
