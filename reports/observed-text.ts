@@ -26,10 +26,12 @@ export function observedText(rows: readonly ObservedRow[]): string {
 export function anomaliesText(anomalies: readonly Anomaly[]): string {
   if (anomalies.length === 0) return '';
   const lines = ['results that need explaining:'];
-  for (const a of anomalies) {
+  const SHOWN = 12;
+  for (const a of anomalies.slice(0, SHOWN)) {
     const why = a.counters.map((c) => `${c.counter} ${fmt(c.here)} vs ${fmt(c.neighbours)}`).join(', ');
     lines.push(`  ${a.kind}: ${a.name}: ${a.text}${why ? `; differs most in ${why}` : ''}`);
   }
+  if (anomalies.length > SHOWN) lines.push(`  (+${anomalies.length - SHOWN} more in the report's Why section)`);
   return lines.join('\n');
 }
 
