@@ -253,7 +253,7 @@ export interface OpenLoopRun {
   /** Ops finished per second over the run (ops / wall time, the last replies included). */
   readonly achievedOpsPerSec: number;
   readonly uncorrected: LatencySummary;
-  /** Largest number of due ops waiting unsent (all `clients` busy). */
+  /** Largest number of due ops left waiting unsent because all `clients` were busy. */
   readonly maxBacklog: number;
   /** Largest intended-to-send lag among the last tenth of ops: how far behind the run ended. */
   readonly endLagNs: number;
@@ -282,7 +282,7 @@ export interface CapacitySearch {
   readonly bound: 'exact' | 'at-least';
   /** Bisection stops when (fail - pass) / pass is at or below this. */
   readonly resolution: number;
-  /** Planned length of every probe run. */
+  /** Planned length of every probe run (a probe runs at least 1/(1 - quantile) ops, 100 for p99, whatever its rate). */
   readonly durationMs: number;
   readonly probes: readonly CapacityProbe[];
 }

@@ -62,7 +62,7 @@ const SPIN_BELOW_NS = 2e6;
  * not; at most `clients` are in flight, and due ops beyond that wait in a queue. Each op's latency is
  * recorded from its intended start (`sink.record`: what a client arriving on schedule waits, stalls
  * included) and from its actual send (`sink.recordSent`: what closed-loop timing would have shown), with
- * the number of due ops still waiting when it went. Returns the ops done (fewer when `stop()` turned true).
+ * the number of due ops left waiting for a client when it went. Returns the ops done (fewer when `stop()` turned true).
  */
 export function openLoop(clients: number, ops: number, sink: OpSink, stop: () => boolean, op: (seq: number) => Promise<void>, load: OpenLoad): Promise<number> {
   const due = arrivalTimes(ops, load);
@@ -77,8 +77,7 @@ export function openLoop(clients: number, ops: number, sink: OpSink, stop: () =>
     const finish = () => {
       if (inFlight === 0) resolve(done);
     };
-    const send = (i: number, now: number) => {
-      const backlog = dueUpTo - i - 1;
+    const send = (i: number, now: number, backlog: number) => {
       inFlight++;
       op(i).then(() => {
         const end = nowNs();
@@ -96,7 +95,12 @@ export function openLoop(clients: number, ops: number, sink: OpSink, stop: () =>
       if (failed) return;
       const now = nowNs();
       while (dueUpTo < ops && start + due[dueUpTo]! <= now) dueUpTo++;
-      while (issued < dueUpTo && inFlight < clients && !stop()) send(issued++, now);
+      if (!stop()) {
+        // The queue: due ops still unsent once this turn's sends took every free client.
+        const going = Math.min(dueUpTo - issued, clients - inFlight);
+        const backlog = dueUpTo - issued - Math.max(0, going);
+        for (let k = 0; k < going; k++) send(issued++, now, backlog);
+      }
       if (issued >= ops || stop()) return finish();
       if (inFlight >= clients || armed) return; // a reply, or the armed wake-up, pumps again
       armed = true;

@@ -111,7 +111,9 @@ async function runCapacity(c: PlannedCase, scratch: string, opts: RunnerOptions,
   const found = await searchCapacity({ slo, ...settings }, async (rate) => {
     const probe: PlannedCase = { ...c, typed: { ...c.typed, rate } };
     const ops = { value: null as number | null };
-    const out = await runReplicate(probe, `${scratch}-p${k++}`, opts, new Map(), rep, (rec) => (ops.value = rec.quantile(slo.quantile)));
+    // Enough ops that the percentile is not simply the slowest op (100 for p99), however low the rate.
+    const minOps = Math.ceil(1 / (1 - slo.quantile));
+    const out = await runReplicate(probe, `${scratch}-p${k++}`, opts, new Map(), rep, (rec) => (ops.value = rec.quantile(slo.quantile)), minOps);
     return out && ops.value !== null ? { run: out, valueNs: ops.value } : null;
   });
   if (!found) return null;
@@ -128,7 +130,7 @@ function rateOf(c: PlannedCase): number {
  * One replicate in a fresh directory: open, warm up, time `ops` ops, close, remove. Null if stopped.
  * An open-loop case times rate x duration ops (or `--ops`); `inspect` sees the recorder before it goes.
  */
-async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number, inspect?: (rec: LatencyRecorder) => void): Promise<RunResult | null> {
+async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number, inspect?: (rec: LatencyRecorder) => void, minOpenOps = 1): Promise<RunResult | null> {
   const rate = rateOf(c);
   const raftDir = opts.raftDir ? path.join(opts.raftDir, path.basename(scratch)) : undefined;
   await rm(scratch, { recursive: true, force: true });
@@ -160,7 +162,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const durationMs = opts.plan.durationMs ?? suite.targetRunMs;
     // Open loop fixes the run's length, not its ops: only the payload bound caps rate x duration.
     const openMax = Math.min(MAX_OPEN_OPS, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp)));
-    let ops = opts.plan.ops ?? (rate > 0 ? Math.max(1, Math.min(openMax, Math.round((rate * durationMs) / 1000))) : opsByCase.get(c));
+    let ops = opts.plan.ops ?? (rate > 0 ? Math.max(minOpenOps, Math.min(openMax, Math.round((rate * durationMs) / 1000))) : opsByCase.get(c));
     if (ops === undefined) {
       ops = Math.round(Math.min(maxOps, Math.max(suite.minOps, (suite.targetRunMs * 1e6) / paceNs)));
       opsByCase.set(c, ops);

@@ -30,10 +30,10 @@ test('arrivals: fixed is evenly spaced; poisson has mean gap 1/rate and replays 
 });
 
 test('open loop keeps sending through a stall: latency from the intended start sees it, from the send hides it', async () => {
-  // One client, 500 ops/s, ops of ~0.2 ms; op 20 stalls 60 ms: 30 ops fall due meanwhile and queue.
+  // One client, 500 ops/s, instant ops but op 20, which stalls 60 ms: 30 ops fall due meanwhile and queue.
   const s = sink();
   const t0 = process.hrtime.bigint();
-  const done = await openLoop(1, 100, s, () => false, async (i) => sleep(i === 20 ? 60 : 0), { rate: 500, arrival: 'fixed', seed: 1 });
+  const done = await openLoop(1, 100, s, () => false, async (i) => (i === 20 ? sleep(60) : undefined), { rate: 500, arrival: 'fixed', seed: 1 });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   assert.equal(done, 100);
   assert.equal(s.corrected.length, 100);
@@ -41,10 +41,10 @@ test('open loop keeps sending through a stall: latency from the intended start s
   assert.ok(wallMs >= 198 && wallMs < 1000, `the run follows its schedule (${wallMs} ms for 100 ops at 500/s)`);
   assert.ok(Math.max(...s.backlog) >= 20, `ops queued behind the stall (max ${Math.max(...s.backlog)})`);
   // Uncorrected: one slow op; corrected: every op that waited behind it counts the wait.
-  const slowCorrected = s.corrected.filter((x) => x > 10e6).length;
-  const slowSent = s.sent.filter((x) => x > 10e6).length;
+  const slowCorrected = s.corrected.filter((x) => x > 30e6).length;
+  const slowSent = s.sent.filter((x) => x > 30e6).length;
   assert.ok(slowSent >= 1 && slowSent <= 3, `from its send only the stalled op is slow (a busy machine may add one or two): ${slowSent}`);
-  assert.ok(slowCorrected >= 20, `ops behind the stall are slow from their intended start (${slowCorrected})`);
+  assert.ok(slowCorrected >= 12, `ops behind the stall are slow from their intended start (${slowCorrected})`);
   assert.ok(p99(s.corrected) > 30e6 && p99(s.sent) < p99(s.corrected));
   for (let i = 0; i < 100; i++) assert.ok(s.corrected[i]! >= s.sent[i]! - 1, 'intended start is never after the send');
 });
