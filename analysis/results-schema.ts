@@ -282,7 +282,7 @@ export interface CapacitySearch {
   readonly bound: 'exact' | 'at-least';
   /** Bisection stops when (fail - pass) / pass is at or below this. */
   readonly resolution: number;
-  /** Planned length of every probe run (a probe runs at least 1/(1 - quantile) ops, 100 for p99, whatever its rate). */
+  /** Planned length of every probe run (a probe runs at least the suite's `minOps` and 1/(1 - quantile) ops, 100 for p99, whatever its rate). */
   readonly durationMs: number;
   readonly probes: readonly CapacityProbe[];
 }

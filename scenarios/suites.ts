@@ -127,7 +127,7 @@ export const SUITES: readonly Suite[] = [
     summary: 'capacity at p99 <= 10 ms, open loop: ReplicaWrite 1 KiB on shared, dedicated, wal, lmdb (2 s probes, count 3; ~15 min)',
     count: 3,
     targetRunMs: 2000,
-    minOps: 20,
+    minOps: 100,
     maxOps: 1_000_000,
     warmupOps: 200,
     entries: [{ family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['64'], arrival: ['poisson'] }, layouts: ['shared', 'dedicated', 'wal', 'lmdb'], slo: 'p99=10ms' }],

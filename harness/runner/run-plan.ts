@@ -111,8 +111,9 @@ async function runCapacity(c: PlannedCase, scratch: string, opts: RunnerOptions,
   const found = await searchCapacity({ slo, ...settings }, async (rate) => {
     const probe: PlannedCase = { ...c, typed: { ...c.typed, rate } };
     const ops = { value: null as number | null };
-    // Enough ops that the percentile is not simply the slowest op (100 for p99), however low the rate.
-    const minOps = Math.ceil(1 / (1 - slo.quantile));
+    // Enough ops that the percentile is not simply the slowest op (100 for p99), and the suite's least,
+    // however low the rate.
+    const minOps = Math.max(opts.plan.suite.minOps, Math.ceil(1 / (1 - slo.quantile)));
     const out = await runReplicate(probe, `${scratch}-p${k++}`, opts, new Map(), rep, (rec) => (ops.value = rec.quantile(slo.quantile)), minOps);
     return out && ops.value !== null ? { run: out, valueNs: ops.value } : null;
   });
