@@ -159,8 +159,13 @@ export interface BenchmarkResult {
   readonly params: Readonly<Record<string, string>>;
   /** Payload bytes per op, used for MB/s (0 when the op carries no payload). */
   readonly bytesPerOp: number;
-  /** One entry per replicate, in the order they ran. */
+  /**
+   * One entry per replicate, in the order they ran. For a capacity case (`capacity` present), replicate
+   * i is search i's confirming run at the capacity it found (or its last probe when none passed).
+   */
   runs: RunResult[];
+  /** With `--slo`: one capacity search per replicate. */
+  capacity?: CapacitySearch[];
 }
 
 export interface RunResult {
@@ -182,6 +187,8 @@ export interface RunResult {
   readonly extra: Readonly<Record<string, number>>;
   /** What reached the devices and what the engines observed themselves doing (absent in older results). */
   readonly observed?: ObservedIo;
+  /** Open-loop load: the offered rate, uncorrected latency, queue and whether it kept up. */
+  readonly open?: OpenLoopRun;
 }
 
 /**
@@ -232,4 +239,61 @@ export interface Timeline {
   readonly maxNs: readonly number[];
   /** Events within the run (a log truncation), milliseconds from its start; absent in older results. */
   readonly marks?: ReadonlyArray<{ readonly atMs: number; readonly label: string }>;
+  /** Open loop: the largest queue of due ops waiting unsent, per bucket (absent for closed loop). */
+  readonly backlog?: readonly number[];
+}
+
+/**
+ * An open-loop run (`rate` > 0): ops went out on a schedule, not when the previous one returned.
+ * `RunResult.latency` is then measured from each op's intended start (corrected: stalls count for every
+ * op that should have gone meanwhile); `uncorrected` from its actual send. Closed-loop runs have neither.
+ */
+export interface OpenLoopRun {
+  /** Offered ops/s and how arrivals were spaced. */
+  readonly rateOpsPerSec: number;
+  readonly arrival: string;
+  /** Ops finished per second over the run (ops / wall time, the last replies included). */
+  readonly achievedOpsPerSec: number;
+  readonly uncorrected: LatencySummary;
+  /** Largest number of due ops left waiting unsent because all `clients` were busy. */
+  readonly maxBacklog: number;
+  /** Largest intended-to-send lag among the last tenth of ops: how far behind the run ended. */
+  readonly endLagNs: number;
+  /** False when the run ended more than a tenth of its planned length behind its schedule. */
+  readonly keptUp: boolean;
+}
+
+/** A latency bound at a percentile, e.g. p99 <= 10 ms (`--slo p99=10ms`). */
+export interface Slo {
+  /** As written, `p99`, `p99.9`. */
+  readonly label: string;
+  /** 0..1 */
+  readonly quantile: number;
+  readonly boundNs: number;
+}
+
+/**
+ * One search for the highest rate whose percentile stays under the SLO: every probe, in the order run.
+ * A probe passes when its run kept up and its percentile (corrected) was at or under the bound.
+ */
+export interface CapacitySearch {
+  readonly slo: Slo;
+  /** The highest rate that passed and whose confirming run passed too; 0 when none did. */
+  readonly capacityOpsPerSec: number;
+  /** `exact` within `resolution`; `at-least` when the search stopped (max rate or probes) before a failure. */
+  readonly bound: 'exact' | 'at-least';
+  /** Bisection stops when (fail - pass) / pass is at or below this. */
+  readonly resolution: number;
+  /** Planned length of every probe run (a probe runs at least the suite's `minOps` and 1/(1 - quantile) ops, 100 for p99, whatever its rate). */
+  readonly durationMs: number;
+  readonly probes: readonly CapacityProbe[];
+}
+
+export interface CapacityProbe {
+  readonly rateOpsPerSec: number;
+  readonly phase: 'bracket' | 'bisect' | 'confirm';
+  /** The SLO's percentile of this probe, from intended start. */
+  readonly valueNs: number;
+  readonly pass: boolean;
+  readonly run: RunResult;
 }

@@ -26,6 +26,8 @@ export type WarningCode =
   | 'missing-col-key'
   /** Device flushes well above the engines' own syncs: the device counters include other processes' I/O. */
   | 'device-shared'
+  /** An open-loop run ended behind its schedule: the rate offered was more than the layout sustained. */
+  | 'open-loop-behind'
   /** A version-1 warning the migration could not classify. */
   | 'legacy';
 

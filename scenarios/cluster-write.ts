@@ -3,6 +3,7 @@ import { LocalNetwork } from '../node/transport/local-network.ts';
 import { defineFamily } from './family.ts';
 import { GROUP_COMMIT_PARAMS, groupCommit } from './group-commit.ts';
 import { intParam, VALUE_SIZE } from './params.ts';
+import { OPEN_LOOP_PARAMS } from './client-load.ts';
 import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
@@ -21,8 +22,8 @@ export const NODES = intParam(1, 9, 3);
 export const clusterWrite = defineFamily({
   name: 'ClusterWrite',
   summary: 'one client put through a 3- or 5-node cluster, each node its own layout and data dir (etcd; Intel)',
-  nameOrder: ['layout', 'nodes', 'vs', 'clients', 'batch', 'batchwait'],
-  params: { nodes: NODES, vs: VALUE_SIZE, clients: CLIENTS, ...GROUP_COMMIT_PARAMS },
+  nameOrder: ['layout', 'nodes', 'vs', 'clients', 'batch', 'batchwait', 'rate', 'arrival'],
+  params: { nodes: NODES, vs: VALUE_SIZE, clients: CLIENTS, ...GROUP_COMMIT_PARAMS, ...OPEN_LOOP_PARAMS },
   bytesPerOp: (p) => p.vs,
   async open(ctx) {
     const network = new LocalNetwork();
@@ -44,7 +45,7 @@ export const clusterWrite = defineFamily({
       const c = cluster;
       const leader = await c.leader(1);
       const stores = [leader, ...c.stores.filter((s) => s !== null && s !== leader)] as NonNullable<(typeof c.stores)[number]>[];
-      return storeInstance(leader, ctx.params, (seq, value) => c.put(1, seqKey(KEY_PREFIX, seq), value), stores, close);
+      return storeInstance(leader, ctx.params, (seq, value) => c.put(1, seqKey(KEY_PREFIX, seq), value), stores, close, ctx.seed);
     } catch (err) {
       await close().catch(() => undefined);
       throw err;

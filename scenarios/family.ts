@@ -44,9 +44,17 @@ export interface CaseContext<P = ParamsOf<ParamSchema>> {
   readonly seed: number;
 }
 
-/** Receives one latency per op, in nanoseconds. */
+/**
+ * Receives one latency per op, in nanoseconds: from the op's intended start under open-loop load, from
+ * its send under closed loop (where the two are the same moment).
+ */
 export interface OpSink {
   record(ns: number): void;
+  /**
+   * Open loop only, right after `record` for the same op: its latency from its actual send (uncorrected,
+   * as closed-loop timing sees it) and how many due ops still waited unsent when it went (the queue).
+   */
+  recordSent?(ns: number, backlog: number): void;
   /** Adds `ns` to the latency of the `index`-th op recorded (an op timed in two parts). */
   amend(index: number, ns: number): void;
   /** Notes an event at this moment of the run (e.g. `truncation`), shown on the latency-over-time chart. */

@@ -4,6 +4,7 @@ import type { Layout } from '../engines/layouts/index.ts';
 import type { CaseInstance } from './family.ts';
 import { defineFamily, nowNs, openOnLayout } from './family.ts';
 import { intParam, VALUE_SIZE } from './params.ts';
+import { OPEN_LOOP_PARAMS, type Arrival } from './client-load.ts';
 import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
 import { seqKey } from './value.ts';
 
@@ -24,9 +25,9 @@ const MAX_GROUPS = 100_000;
 export const multiRange = defineFamily({
   name: 'MultiRange',
   summary: 'one put to one of N raft groups on one store (1, 100, 1000; RFC: thousands of replicas per store)',
-  nameOrder: ['layout', 'groups', 'vs', 'clients'],
+  nameOrder: ['layout', 'groups', 'vs', 'clients', 'rate', 'arrival'],
   layouts: ['shared', 'dedicated', 'shared-cf', 'wal', 'wal-per-group', 'lmdb', 'memory'],
-  params: { groups: intParam(1, MAX_GROUPS, 1), vs: VALUE_SIZE, clients: CLIENTS },
+  params: { groups: intParam(1, MAX_GROUPS, 1), vs: VALUE_SIZE, clients: CLIENTS, ...OPEN_LOOP_PARAMS },
   bytesPerOp: (p) => p.vs,
   open: (ctx) => {
     const groups = ctx.params.groups;
@@ -35,7 +36,7 @@ export const multiRange = defineFamily({
   },
 });
 
-async function onStore(params: { readonly vs: number; readonly clients: number }, seed: number, layout: Layout, groups: number, t0: number): Promise<CaseInstance> {
+async function onStore(params: { readonly vs: number; readonly clients: number; readonly rate: number; readonly arrival: Arrival }, seed: number, layout: Layout, groups: number, t0: number): Promise<CaseInstance> {
   const ids = Array.from({ length: groups }, (_, i) => i + 1);
   const store = await Store.open({ id: 1, peers: [1], groups: ids, layout, truncation: DEFAULT_TRUNCATION, seed });
   try {
@@ -45,7 +46,7 @@ async function onStore(params: { readonly vs: number; readonly clients: number }
     throw err;
   }
   const openMs = (nowNs() - t0) / 1e6;
-  const inner = storeInstance(store, params, (seq, value) => store.put((seq % groups) + 1, seqKey(KEY_PREFIX, seq), value), [store]);
+  const inner = storeInstance(store, params, (seq, value) => store.put((seq % groups) + 1, seqKey(KEY_PREFIX, seq), value), [store], undefined, seed);
   let before: number[] = [];
   const instance: CaseInstance = {
     async run(n, sink, stop) {

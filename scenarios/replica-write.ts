@@ -2,7 +2,7 @@ import { Store, type StoreStats } from '../node/store.ts';
 import type { CaseInstance } from './family.ts';
 import { defineFamily, openOnLayout } from './family.ts';
 import { intParam, VALUE_SIZE } from './params.ts';
-import { closedLoop } from './client-load.ts';
+import { closedLoop, openLoop, OPEN_LOOP_PARAMS, type Arrival } from './client-load.ts';
 import { GROUP_COMMIT_PARAMS, groupCommit } from './group-commit.ts';
 import { randomValue, seqKey } from './value.ts';
 
@@ -23,37 +23,45 @@ export const CLIENTS = intParam(1, 10_000, 1);
 export const replicaWrite = defineFamily({
   name: 'ReplicaWrite',
   summary: 'one client put through a single-node replica: propose, append+sync, commit, apply, ack (RFC replica-level)',
-  nameOrder: ['layout', 'vs', 'clients', 'batch', 'batchwait'],
-  params: { vs: VALUE_SIZE, clients: CLIENTS, ...GROUP_COMMIT_PARAMS },
+  nameOrder: ['layout', 'vs', 'clients', 'batch', 'batchwait', 'rate', 'arrival'],
+  params: { vs: VALUE_SIZE, clients: CLIENTS, ...GROUP_COMMIT_PARAMS, ...OPEN_LOOP_PARAMS },
   bytesPerOp: (p) => p.vs,
   open: (ctx) => openOnLayout(ctx, async (layout) => {
     const store = await Store.open({ id: 1, peers: [1], groups: [1], layout, truncation: DEFAULT_TRUNCATION, seed: ctx.seed, ...groupCommit(ctx.params) });
-    return storeInstance(store, ctx.params, async (seq, value) => store.put(1, seqKey(KEY_PREFIX, seq), value), [store]);
+    return storeInstance(store, ctx.params, async (seq, value) => store.put(1, seqKey(KEY_PREFIX, seq), value), [store], undefined, ctx.seed);
   }),
 });
 
-/** A CaseInstance that drives `put` from `clients` closed-loop clients and reports the stores' counters. */
+/**
+ * A CaseInstance that drives `put` from `clients` closed-loop clients, or, with `rate` > 0, at `rate`
+ * ops/s open loop with at most `clients` in flight (`client-load.ts`), and reports the stores' counters.
+ */
 export function storeInstance(
   store: Store,
-  params: { readonly vs: number; readonly clients: number },
+  params: { readonly vs: number; readonly clients: number; readonly rate?: number; readonly arrival?: Arrival },
   put: (seq: number, value: Buffer) => Promise<void>,
   stores: readonly Store[],
   close: () => Promise<void> = () => store.close(),
+  seed = 1,
 ): CaseInstance {
   const value = randomValue(params.vs);
   const clients = params.clients;
   let next = 0;
   let before: StoreStats[] = [];
   let ops = 0;
+  let runs = 0;
   return {
     async run(n, sink, stop) {
       const first = next;
       next += n;
       before = stores.map((s) => ({ ...s.stats }));
+      const put1 = (i: number) => put(first + i, value);
+      const rate = params.rate ?? 0;
       // The leader's truncations, marked on the latency-over-time chart where they happened.
       const off = store.onTruncation(() => sink.mark?.('truncation'));
       try {
-        ops = await closedLoop(clients, n, sink, stop, (i) => put(first + i, value));
+        // Each run (warm-up, timed) gets its own arrival schedule from the store's seed.
+        ops = rate > 0 ? await openLoop(clients, n, sink, stop, put1, { rate, arrival: params.arrival ?? 'fixed', seed: seed * 1000 + runs++ }) : await closedLoop(clients, n, sink, stop, put1);
       } finally {
         off();
       }

@@ -10,7 +10,23 @@ export interface SuiteEntry {
   readonly axes: Readonly<Record<string, readonly string[]>>;
   /** Layouts to run (default: every layout the family supports). */
   readonly layouts?: readonly string[];
+  /** A capacity case: the highest `rate` whose percentile stays under this bound, e.g. `p99=10ms`. */
+  readonly slo?: string;
 }
+
+/** How a suite searches capacity (`--slo`): probe length is the suite's `targetRunMs`. */
+export interface CapacitySearchSettings {
+  /** First rate offered, ops/s. */
+  readonly startRate: number;
+  readonly maxRate: number;
+  readonly minRate: number;
+  /** Stop bisecting when (fail - pass) / pass is at or below this. */
+  readonly resolution: number;
+  readonly maxProbes: number;
+}
+
+/** Capacity search unless a suite says otherwise: 1/8 resolution from 500 ops/s, 14 probes at most. */
+export const DEFAULT_CAPACITY_SEARCH: CapacitySearchSettings = { startRate: 500, maxRate: 200_000, minRate: 10, resolution: 0.125, maxProbes: 14 };
 
 export interface Suite {
   readonly name: string;
@@ -24,6 +40,8 @@ export interface Suite {
   /** Warm-up ops before each timed run (not recorded). */
   readonly warmupOps: number;
   readonly entries: readonly SuiteEntry[];
+  /** Capacity searches (`slo` entries, `--slo`); default `DEFAULT_CAPACITY_SEARCH`. */
+  readonly capacity?: CapacitySearchSettings;
 }
 
 const KiB = 1024;
@@ -73,7 +91,11 @@ export const SUITES: readonly Suite[] = [
       { family: 'ADR', sizes: [KiB], axes: { raftmedia: ['disk', 'tmpfs'], nodes: ['3'], clients: ['16'] }, layouts: ['dedicated', 'wal'] },
       { family: 'Migration', sizes: [64], axes: { phase: ['offline'], groups: ['2'], entries: ['20'] }, layouts: ['dedicated'] },
       { family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] },
+      // Open loop at a fixed rate, and a capacity search of a few 20 ms probes (a bound loose enough to pass).
+      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['16'], rate: ['500'], arrival: ['poisson'] }, layouts: ['shared', 'wal'] },
+      { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['16'] }, layouts: ['wal'], slo: 'p99=100ms' },
     ],
+    capacity: { startRate: 400, maxRate: 1600, minRate: 100, resolution: 0.5, maxProbes: 4 },
   },
   {
     name: 'quick',
@@ -111,6 +133,17 @@ export const SUITES: readonly Suite[] = [
     maxOps: 2000,
     warmupOps: 20,
     entries: [{ family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] }],
+  },
+  {
+    name: 'capacity',
+    summary: 'capacity at p99 <= 10 ms, open loop: ReplicaWrite 1 KiB on shared, dedicated, wal, lmdb (2 s probes, count 3; ~15 min)',
+    count: 3,
+    targetRunMs: 2000,
+    minOps: 100,
+    maxOps: 1_000_000,
+    warmupOps: 200,
+    entries: [{ family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['64'], arrival: ['poisson'] }, layouts: ['shared', 'dedicated', 'wal', 'lmdb'], slo: 'p99=10ms' }],
+    capacity: { startRate: 1000, maxRate: 200_000, minRate: 10, resolution: 0.05, maxProbes: 16 },
   },
   {
     name: 'full',

@@ -8,6 +8,11 @@ import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './r
  * `p999-ns` from the per-op latency distribution; `syncs/op` (requested) and `disk-B/op` (where measured);
  * and what was observed: `dev-flush/op`, `dev-B/op` and `write-amp` from the devices, `eng-sync/op`
  * from the engines' own counts, and the engines' run totals (`flushes`, `stalls`, ...) where they report them.
+ *
+ * Open loop: `p50-ns`, `p99-ns`, `p999-ns` keep their meaning, the latency a client saw, which there is
+ * from the op's intended start (corrected); `p50-uncorr-ns`, `p99-uncorr-ns`, `p999-uncorr-ns` are from its
+ * actual send, and `ops/s` is the rate achieved. A capacity case adds `capacity-ops/s`: the rate its
+ * replicate's search found (higher is better, as for every `/s` unit), beside the confirming run's units.
  */
 export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet {
   const records: BenchRecord[] = [];
@@ -29,6 +34,14 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
         const v = run.extra[key];
         if (v !== undefined && run.ops > 0) values.push({ value: v / run.ops, unit });
       }
+      if (run.open) {
+        values.push({ value: run.open.uncorrected.p50, unit: 'p50-uncorr-ns' });
+        values.push({ value: run.open.uncorrected.p99, unit: 'p99-uncorr-ns' });
+        values.push({ value: run.open.uncorrected.p999, unit: 'p999-uncorr-ns' });
+        values.push({ value: run.open.achievedOpsPerSec, unit: 'ops/s' });
+      }
+      const search = b.capacity?.[i];
+      if (search) values.push({ value: search.capacityOpsPerSec, unit: 'capacity-ops/s' });
       records.push({
         name: b.name, family, parts, procs, iterations: run.ops, values, config, source: `${label}: ${b.name} run ${i + 1}`,
       });

@@ -12,6 +12,7 @@ import type { Method, ReportInput, ReportModel, ReportOptions, RunCharts } from 
 import { runWarnings } from './run-warnings.ts';
 import { latencyPercentiles, mbPerSecVsSize, throughputVsClients, timePerOpVsSize } from './series.ts';
 import { latencyTimelines } from './timeline.ts';
+import { capacityCharts, capacityTables } from './capacity.ts';
 
 /** The confidence of `ci` intervals on the page: benchstat's default, as `compare` uses. */
 const CONFIDENCE = 0.95;
@@ -47,6 +48,7 @@ export function buildReportModel(
       throughput: throughputVsClients(i.results, method),
       percentiles: latencyPercentiles(i.results, method),
       timelines: latencyTimelines(i.results),
+      capacity: capacityCharts(i.results),
     };
     return {
       label: i.label,
@@ -55,6 +57,7 @@ export function buildReportModel(
       byLayout,
       warnings: runWarnings(i.results, method),
       deviceRatios: deviceRatios(i.results, method),
+      capacity: capacityTables(i.results),
       charts,
       explain: {
         observed: observedTable(i.results),

@@ -9,5 +9,5 @@ export {
   PERCENTILES,
   type ClientsChart, type DeltaBar, type DeltaChart, type DeviceRatioTable, type IntervalPoint, type Method, type PercentileChart,
   type ReportInput, type ReportModel, type ReportOptions, type RunCharts, type RunsComparison, type RunWarning, type SizeChart,
-  type TimelineChart,
+  type TimelineChart, type CapacityChart, type CapacityTable, type SloBound,
 } from './model.ts';

@@ -52,6 +52,8 @@ export interface ReportInput {
   readonly warnings: readonly RunWarning[];
   /** Results against the device limit (calibration); empty without calibration or a matching size. */
   readonly deviceRatios: readonly DeviceRatioTable[];
+  /** Capacity at an SLO per case (empty without `--slo` cases). */
+  readonly capacity: readonly CapacityTable[];
   readonly charts: RunCharts;
   /** Why the numbers are what they are: what reached the disk, results that need explaining, the RFC beside this run. */
   readonly explain: {
@@ -78,6 +80,52 @@ export interface RunCharts {
   readonly throughput: readonly ClientsChart[];
   readonly percentiles: readonly PercentileChart[];
   readonly timelines: readonly TimelineChart[];
+  /** Latency against offered load per layout, for capacity cases (`--slo`). */
+  readonly capacity: readonly CapacityChart[];
+}
+
+/** The SLO a capacity case searched under. */
+export interface SloBound {
+  readonly label: string;
+  readonly boundNs: number;
+}
+
+/** The hockey stick of one capacity case: every probe's SLO percentile against the rate it offered. */
+export interface CapacityChart {
+  readonly family: string;
+  readonly caseKey: string;
+  readonly slo: SloBound;
+  readonly layouts: readonly string[];
+  readonly points: ReadonlyArray<{
+    readonly layout: string;
+    readonly rate: number;
+    /** The SLO's percentile, from intended start. */
+    readonly ns: number;
+    readonly uncorrectedP99Ns: number | null;
+    readonly pass: boolean;
+    readonly phase: string;
+    readonly replicate: number;
+  }>;
+  /** Each layout's capacity (median over replicates). */
+  readonly capacities: ReadonlyArray<{ readonly layout: string; readonly rate: number }>;
+}
+
+/** Capacity per layout of one case, with every probe of every replicate's search. */
+export interface CapacityTable {
+  readonly family: string;
+  readonly caseKey: string;
+  readonly slo: SloBound;
+  readonly durationMs: number;
+  readonly rows: ReadonlyArray<{
+    readonly layout: string;
+    /** Per replicate. */
+    readonly capacities: ReadonlyArray<{ readonly rate: number; readonly bound: 'exact' | 'at-least' }>;
+    readonly median: number;
+    /** Per replicate: the confirming run at capacity, corrected (from intended start) against uncorrected p99. */
+    readonly atCapacity: ReadonlyArray<{ readonly correctedP99Ns: number; readonly uncorrectedP99Ns: number; readonly maxBacklog: number } | null>;
+    /** Per replicate, in the order run. */
+    readonly probes: ReadonlyArray<ReadonlyArray<{ readonly rate: number; readonly phase: string; readonly ns: number; readonly pass: boolean; readonly keptUp: boolean }>>;
+  }>;
 }
 
 /** One bar: the change of `series` against its baseline in one case, from a comparison's cell. */

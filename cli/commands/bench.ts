@@ -23,7 +23,9 @@ import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from '../../analysi
 import { runSummaryText } from '../../harness/runner/run-summary.ts';
 import { explainText } from '../explain-text.ts';
 import { observedTable } from '../../analysis/observed-table.ts';
-import { hasWarning, warning } from '../../analysis/warning.ts';
+import { hasWarning, warning, type Warning } from '../../analysis/warning.ts';
+import { formatNs } from '../../analysis/units.ts';
+import { parseSlo } from '../../harness/runner/slo.ts';
 
 const FLAGS: FlagSpecs = {
   suite: { type: 'string', help: 'suite to run (default quick; see `list`)' },
@@ -38,6 +40,10 @@ const FLAGS: FlagSpecs = {
   binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb; shared-cf is always rocksdb9)` },
   batch: { type: 'string', help: 'ReplicaWrite/ClusterWrite group commit, comma-separated: 1 (none), auto, or N proposals per append' },
   batchwait: { type: 'string', help: 'with --batch: microseconds to wait for more proposals, comma-separated (default 0)' },
+  rate: { type: 'string', help: 'open loop: offered ops/s, comma-separated (ReplicaWrite, ClusterWrite, MultiRange; default closed loop)' },
+  arrival: { type: 'string', help: 'with --rate: fixed or poisson (seeded) arrivals (default fixed)' },
+  slo: { type: 'string', help: 'capacity at an SLO, e.g. p99=10ms: per layout the highest rate under the bound (bisection, probes kept)' },
+  duration: { type: 'string', help: 'length of each open-loop run or capacity probe in ms (default: the suite)' },
   'no-calibrate': { type: 'boolean', help: 'skip the fdatasync calibration of the data directory' },
   'no-report': { type: 'boolean', help: 'do not write report.html' },
   quiet: { type: 'boolean', help: 'print only the results path' },
@@ -47,8 +53,9 @@ const FLAGS: FlagSpecs = {
 /** Per-op latencies are kept in memory (8 bytes an op): 1e8 ops is 800 MB, beyond any useful run. */
 const MAX_OPS = 100_000_000;
 const MAX_COUNT = 100_000;
+const MAX_DURATION_MS = 3_600_000;
 
-const USAGE = 'bench [--suite S] [--scenario F,..] [--layout L,..] [--sizes 1k,16k,..] [--count N] [--ops N] [--out DIR] [--dir DATA] [--raft-dir DIR]';
+const USAGE = 'bench [--suite S] [--scenario F,..] [--layout L,..] [--sizes 1k,16k,..] [--count N] [--ops N] [--out DIR] [--dir DATA] [--raft-dir DIR] [--rate R,.. [--arrival fixed|poisson]] [--slo p99=10ms] [--duration MS]';
 
 export const command: Command = {
   name: 'bench',
@@ -71,7 +78,9 @@ export const command: Command = {
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
       ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
-      ...(list(p, 'batch') || list(p, 'batchwait') ? { axes: groupCommitAxes(list(p, 'batch'), list(p, 'batchwait')) } : {}),
+      ...(list(p, 'batch') || list(p, 'batchwait') || list(p, 'rate') || list(p, 'arrival') ? { axes: loadAxes(p) } : {}),
+      ...(str(p, 'slo') !== undefined ? { slo: parseSlo(str(p, 'slo')!) } : {}),
+      ...(int(p, 'bench', 'duration', 1, MAX_DURATION_MS) ? { durationMs: int(p, 'bench', 'duration', 1, MAX_DURATION_MS)! } : {}),
     }, deps.catalog);
 
     const quiet = bool(p, 'quiet');
@@ -204,6 +213,7 @@ export const command: Command = {
       unlock();
     }
     results.finishedAt = new Date().toISOString();
+    results.warnings.push(...behindWarnings(results));
     const shared = observedTable(results).filter((r) => r.othersSuspected);
     if (shared.length > 0) {
       results.warnings.push(warning('device-shared', 'warning', `device flushes well above the engines' own syncs in ${shared.length} benchmark(s) (e.g. ${shared[0]!.name}): another process's I/O is counted in /proc/diskstats; flushes and write amplification are upper bounds there`));
@@ -220,12 +230,23 @@ export const command: Command = {
   },
 };
 
-/** `--batch` and `--batchwait` as plan axes, each value checked as the families will read it. */
-function groupCommitAxes(batch: readonly string[] | undefined, wait: readonly string[] | undefined): Record<string, string[]> {
+/** `--batch`, `--batchwait`, `--rate` and `--arrival` as plan axes, each value checked as the families will read it. */
+function loadAxes(p: ReturnType<typeof parseFlags>): Record<string, string[]> {
   const axes: Record<string, string[]> = {};
-  if (batch) axes.batch = [...batch];
-  if (wait) axes.batchwait = [...wait];
+  for (const key of ['batch', 'batchwait', 'rate', 'arrival']) {
+    const values = list(p, key);
+    if (values) axes[key] = [...values];
+  }
   return axes;
+}
+
+/** Runs behind their schedule, as one warning (a capacity search's failing probes are expected to be). */
+function behindWarnings(results: ResultsFile): Warning[] {
+  const behind = results.benchmarks.filter((b) => !b.capacity && b.runs.some((r) => r.open && !r.open.keptUp));
+  if (behind.length === 0) return [];
+  const b = behind[0]!;
+  const r = b.runs.find((x) => x.open && !x.open.keptUp)!.open!;
+  return [warning('open-loop-behind', 'warning', `open loop could not keep up in ${behind.length} benchmark(s) (e.g. ${b.name}: offered ${r.rateOpsPerSec} ops/s, achieved ${Math.round(r.achievedOpsPerSec)}, ended ${formatNs(r.endLagNs)} behind, queue up to ${r.maxBacklog}); latency there grows with the run's length`)];
 }
 
 function stamp(d: Date): string {

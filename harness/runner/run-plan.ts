@@ -6,7 +6,9 @@ import type { EngineWrapper } from '../../engines/layouts/layout.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Engine } from '../../engines/engine.ts';
 import { nowNs } from '../../scenarios/family.ts';
-import type { BenchmarkResult, LayoutEngineSettings, RunResult } from '../../analysis/results-schema.ts';
+import type { BenchmarkResult, CapacitySearch, LayoutEngineSettings, OpenLoopRun, RunResult } from '../../analysis/results-schema.ts';
+import { DEFAULT_CAPACITY_SEARCH } from '../../scenarios/suites.ts';
+import { searchCapacity } from './capacity-search.ts';
 import { effectiveSettings } from '../../engines/layouts/effective-options.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { MemoryGuard } from './memory-guard.ts';
@@ -16,6 +18,8 @@ import type { Plan, PlannedCase } from './plan.ts';
 
 /** Memory layouts keep every value; a run never holds more payload than this. */
 const MAX_RUN_PAYLOAD = 256 << 20;
+/** Open-loop runs record 12 bytes an op (two latencies, the queue): 10M ops is 120 MB. */
+const MAX_OPEN_OPS = 10_000_000;
 
 export interface RunnerOptions {
   readonly plan: Plan;
@@ -64,7 +68,7 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
   let done = 0;
   let caseNo = 0;
   for (const group of plan.groups) {
-    const results = group.map((c) => ({ name: c.name, family: c.family.name, params: c.params, bytesPerOp: c.bytesPerOp, runs: [] as RunResult[] }));
+    const results: BenchmarkResult[] = group.map((c) => ({ name: c.name, family: c.family.name, params: c.params, bytesPerOp: c.bytesPerOp, runs: [] as RunResult[], ...(c.slo ? { capacity: [] as CapacitySearch[] } : {}) }));
     benchmarks.push(...results);
     const ops = new Map<PlannedCase, number>();
     for (let rep = 0; rep < plan.count; rep++) {
@@ -73,7 +77,16 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
         if (opts.shouldStop() || guard.check(true)) return stopped();
         const c = group[i]!;
         const scratch = path.join(opts.dataDir, `c${caseNo + i}-r${rep}`);
-        const run = await runReplicate(c, scratch, opts, ops, rep);
+        let run: RunResult | null;
+        if (c.slo) {
+          const search = await runCapacity(c, scratch, opts, rep);
+          if (!search) return stopped();
+          results[i]!.capacity!.push(search);
+          const confirm = [...search.probes].reverse().find((p) => p.phase === 'confirm' && p.pass);
+          run = (confirm ?? search.probes[search.probes.length - 1])?.run ?? null;
+        } else {
+          run = await runReplicate(c, scratch, opts, ops, rep);
+        }
         if (!run) return stopped();
         results[i]!.runs.push(run);
         done++;
@@ -86,8 +99,40 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
   return { benchmarks, stopped: false };
 }
 
-/** One replicate in a fresh directory: open, warm up, time `ops` ops, close, remove. Null if stopped. */
-async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number): Promise<RunResult | null> {
+/**
+ * One capacity search (`searchCapacity`): each probe is a fresh open-loop replicate at one rate, of the
+ * plan's duration, in its own scratch directory. Null if stopped.
+ */
+async function runCapacity(c: PlannedCase, scratch: string, opts: RunnerOptions, rep: number): Promise<CapacitySearch | null> {
+  const slo = c.slo!;
+  const settings = opts.plan.suite.capacity ?? DEFAULT_CAPACITY_SEARCH;
+  const durationMs = opts.plan.durationMs ?? opts.plan.suite.targetRunMs;
+  let k = 0;
+  const found = await searchCapacity({ slo, ...settings }, async (rate) => {
+    const probe: PlannedCase = { ...c, typed: { ...c.typed, rate } };
+    const ops = { value: null as number | null };
+    // Enough ops that the percentile is not simply the slowest op (100 for p99), and the suite's least,
+    // however low the rate.
+    const minOps = Math.max(opts.plan.suite.minOps, Math.ceil(1 / (1 - slo.quantile)));
+    const out = await runReplicate(probe, `${scratch}-p${k++}`, opts, new Map(), rep, (rec) => (ops.value = rec.quantile(slo.quantile)), minOps);
+    return out && ops.value !== null ? { run: out, valueNs: ops.value } : null;
+  });
+  if (!found) return null;
+  return { slo, capacityOpsPerSec: found.capacityOpsPerSec, bound: found.bound, resolution: settings.resolution, durationMs, probes: [...found.probes] };
+}
+
+/** The open-loop rate of a case (its `rate` parameter), 0 for closed loop or a family without one. */
+function rateOf(c: PlannedCase): number {
+  const r = (c.typed as { rate?: unknown }).rate;
+  return typeof r === 'number' ? r : 0;
+}
+
+/**
+ * One replicate in a fresh directory: open, warm up, time `ops` ops, close, remove. Null if stopped.
+ * An open-loop case times rate x duration ops (or `--ops`); `inspect` sees the recorder before it goes.
+ */
+async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number, inspect?: (rec: LatencyRecorder) => void, minOpenOps = 1): Promise<RunResult | null> {
+  const rate = rateOf(c);
   const raftDir = opts.raftDir ? path.join(opts.raftDir, path.basename(scratch)) : undefined;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
@@ -107,14 +152,19 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     throw err;
   }
   try {
-    const warm = new LatencyRecorder(suite.warmupOps);
+    // Open loop warms up at its rate, for at most a quarter second.
+    const warmOps = rate > 0 ? Math.max(1, Math.min(suite.warmupOps, Math.round(rate / 4))) : suite.warmupOps;
+    const warm = new LatencyRecorder(warmOps);
     const w0 = nowNs();
-    const warmed = await instance.run(suite.warmupOps, warm, opts.shouldStop);
-    if (warmed < suite.warmupOps) return null;
+    const warmed = await instance.run(warmOps, warm, opts.shouldStop);
+    if (warmed < warmOps) return null;
     const paceNs = Math.max(1, (nowNs() - w0) / Math.max(1, warmed));
-    let ops = opts.plan.ops ?? opsByCase.get(c);
+    const maxOps = Math.min(suite.maxOps, Math.max(suite.minOps, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp))));
+    const durationMs = opts.plan.durationMs ?? suite.targetRunMs;
+    // Open loop fixes the run's length, not its ops: only the payload bound caps rate x duration.
+    const openMax = Math.min(MAX_OPEN_OPS, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp)));
+    let ops = opts.plan.ops ?? (rate > 0 ? Math.max(minOpenOps, Math.min(openMax, Math.round((rate * durationMs) / 1000))) : opsByCase.get(c));
     if (ops === undefined) {
-      const maxOps = Math.min(suite.maxOps, Math.max(suite.minOps, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp))));
       ops = Math.round(Math.min(maxOps, Math.max(suite.minOps, (suite.targetRunMs * 1e6) / paceNs)));
       opsByCase.set(c, ops);
     }
@@ -134,6 +184,8 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const io1 = processWriteBytes();
     const syncs = sumSyncs(engines) - syncs0;
     const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
+    inspect?.(rec);
+    const open = openLoopRun(rec, rate, String((c.typed as { arrival?: unknown }).arrival ?? 'fixed'), n, wall);
     return {
       ops: n,
       nsPerOp: wall / n,
@@ -144,12 +196,32 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },
       observed,
+      ...(open ? { open } : {}),
     };
   } finally {
     await instance.close();
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
   }
+}
+
+/** A run is behind when its last tenth of ops went out later than a tenth of its planned length, and more than 5 ms (a scheduling hiccup in a tiny run is not falling behind). */
+const BEHIND_FLOOR_NS = 5e6;
+const BEHIND_FRACTION = 0.1;
+
+function openLoopRun(rec: LatencyRecorder, rate: number, arrival: string, n: number, wallNs: number): OpenLoopRun | undefined {
+  const o = rate > 0 ? rec.openLoop() : null;
+  if (!o) return undefined;
+  const plannedNs = (n / rate) * 1e9;
+  return {
+    rateOpsPerSec: rate,
+    arrival,
+    achievedOpsPerSec: n / (wallNs / 1e9),
+    uncorrected: o.uncorrected,
+    maxBacklog: o.maxBacklog,
+    endLagNs: o.endLagNs,
+    keptUp: o.endLagNs <= Math.max(BEHIND_FLOOR_NS, BEHIND_FRACTION * plannedNs),
+  };
 }
 
 const settingsRead = new WeakMap<RunnerOptions, Set<string>>();

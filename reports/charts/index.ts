@@ -10,6 +10,7 @@ import { percentilesChart } from './latency-percentiles.ts';
 import { timelineChart } from './latency-timeline.ts';
 import { sizeChart } from './size-charts.ts';
 import { throughputChart } from './throughput-clients.ts';
+import { capacityChart } from './capacity-curve.ts';
 
 export type { ChartSpec, VlSpec } from './chart-spec.ts';
 export { deltaBars, deltaChart } from './delta-bars.ts';
@@ -17,10 +18,12 @@ export { sizeChart } from './size-charts.ts';
 export { percentilesChart } from './latency-percentiles.ts';
 export { timelineChart } from './latency-timeline.ts';
 export { throughputChart } from './throughput-clients.ts';
+export { capacityChart } from './capacity-curve.ts';
 
 /** Every chart for one run, in reading order: the answer first (deltas), then how it scales, then the tails. */
 export function runCharts(c: RunCharts): ChartSpec[] {
   return [
+    ...c.capacity.map(capacityChart),
     ...c.layoutDeltas.map(deltaBars),
     ...c.timePerOp.map(sizeChart),
     ...c.mbPerSec.map(sizeChart),

@@ -3,6 +3,7 @@ import { deltaBars, runCharts, type ChartSpec } from '../charts/index.ts';
 import { benchstatTables } from './benchstat-table.ts';
 import { deviceLimit } from './device-limit.ts';
 import { explainSection } from './explain.ts';
+import { capacityTables } from './capacity-table.ts';
 import { html, join, trustedCss, trustedSvg, type SafeHtml } from './escape.ts';
 import { renderSvg } from './render-svg.ts';
 import { environmentTables, reproduce, runMeta, warningsBox } from './run-header.ts';
@@ -43,7 +44,8 @@ export async function renderReport(model: ReportModel): Promise<RenderedReport> 
   const chartBlocks: SafeHtml[] = [];
   for (const i of model.inputs) chartBlocks.push(html`${sub(i)}${await figures(runCharts(i.charts))}`);
 
-  const toc: Array<[string, string]> = [['verdict', 'At a glance'], ['run', 'Run'], ['device', 'Device limit'], ['explain', 'Why']];
+  const hasCapacity = model.inputs.some((i) => i.capacity.length > 0);
+  const toc: Array<[string, string]> = [['verdict', 'At a glance'], ...(hasCapacity ? [['capacity', 'Capacity at the SLO'] as [string, string]] : []), ['run', 'Run'], ['device', 'Device limit'], ['explain', 'Why']];
   if (comparisonSection) toc.push(['comparison', 'Comparison of runs']);
   toc.push(['tables', 'Benchstat tables'], ['charts', 'Charts']);
 
@@ -66,6 +68,7 @@ ${warningsBox(model.inputs)}
 <section id="verdict"><h2>At a glance</h2>
 <p class="note">time/op of each layout against the first (shared), per case: ${verdictTest(model.method)}.</p>
 ${model.inputs.map((i) => html`${sub(i)}${verdict(i)}`)}</section>
+${hasCapacity ? html`<section id="capacity"><h2>Capacity at the SLO</h2>${model.inputs.map((i) => html`${sub(i)}${capacityTables(i)}`)}</section>` : ''}
 <section id="run"><h2>Run</h2>${environmentTables(model.inputs)}<h3>Reproduce</h3>${reproduce(model.inputs)}</section>
 <section id="device"><h2>Device limit</h2>${model.inputs.map((i) => html`${sub(i)}${deviceLimit(i, model.method)}`)}</section>
 <section id="explain"><h2>Why: counters, anomalies, the RFC</h2>${model.inputs.map((i) => html`${sub(i)}${explainSection(i)}`)}</section>
