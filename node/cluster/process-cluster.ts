@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Binding } from '../../engines/layouts/index.ts';
 import { OutcomeUnknownError, ProposalDroppedError, type PutOutcome } from '../client-errors.ts';
-import type { FromNode, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
+import type { FromNode, NodeCounters, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
 import { SessionPool } from './session-pool.ts';
 
 /** An error a node process answered with; `fate` says whether the write may still apply. */
@@ -18,6 +18,26 @@ export class NodeReplyError extends Error {
 type WithoutReq<T> = T extends unknown ? Omit<T, 'req'> : never;
 
 const WORKER = path.join(import.meta.dirname, 'process-node.ts');
+
+export interface ProcessClusterOptions {
+  readonly nodes: number;
+  readonly layout: string;
+  readonly dir: string;
+  readonly binding?: Binding;
+  /** Where every node listens (default 127.0.0.1); `place` may say otherwise per node. */
+  readonly host?: string;
+  /** Separate raft engines go to `<raftDir>/n<id>` (default `<dir>/n<id>/raft`). */
+  readonly raftDir?: string;
+  /** Log truncation of every node (default keep 20, every 50). */
+  readonly truncation?: { keep: number; every: number } | null;
+  /** More of each node's spec: memory budget, group commit, an emulated slow log (see NodeSpec). */
+  readonly spec?: (id: number) => Partial<Pick<NodeSpec, 'budget' | 'tickMs' | 'seed' | 'maxBatch' | 'batchWaitUs' | 'syncDelayUs'>>;
+  /**
+   * Where node `id` runs: a network namespace (started with `ip netns exec`) and the address it listens
+   * on there. Default: this namespace, `host`.
+   */
+  readonly place?: (id: number) => { readonly netns: string; readonly host: string } | null;
+}
 
 interface Node {
   child: ChildProcess;
@@ -34,6 +54,9 @@ export class ProcessCluster {
   readonly #nodes = new Map<number, Node>();
   readonly #sessions = new SessionPool();
   #req = 0;
+  #campaigned = false;
+  /** The node that last answered as leader; puts go there first, without a status round. */
+  #leader: number | null = null;
 
   private constructor(
     readonly size: number,
@@ -41,11 +64,17 @@ export class ProcessCluster {
     readonly dir: string,
     readonly binding: Binding,
     readonly host: string,
+    readonly options: ProcessClusterOptions,
   ) {}
 
-  static async open(opts: { nodes: number; layout: string; dir: string; binding?: Binding; host?: string }): Promise<ProcessCluster> {
-    const c = new ProcessCluster(opts.nodes, opts.layout, opts.dir, opts.binding ?? 'rocksdb', opts.host ?? '127.0.0.1');
-    for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+  static async open(opts: ProcessClusterOptions): Promise<ProcessCluster> {
+    const c = new ProcessCluster(opts.nodes, opts.layout, opts.dir, opts.binding ?? 'rocksdb', opts.host ?? '127.0.0.1', opts);
+    try {
+      for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+    } catch (err) {
+      await c.close().catch(() => undefined); // the start error is the one to report
+      throw err;
+    }
     return c;
   }
 
@@ -60,20 +89,22 @@ export class ProcessCluster {
 
   /** Starts node `id` (again) on its data directory and tells every node where everyone listens. */
   async start(id: number): Promise<void> {
+    const place = this.options.place?.(id) ?? null;
     const spec: NodeSpec = {
       id,
       peers: Array.from({ length: this.size }, (_, i) => i + 1),
       layout: this.layout,
       dir: path.join(this.dir, `n${id}`),
+      ...(this.options.raftDir ? { raftDir: path.join(this.options.raftDir, `n${id}`) } : {}),
       binding: this.binding,
-      truncation: { keep: 20, every: 50 },
-      host: this.host,
+      truncation: this.options.truncation === undefined ? { keep: 20, every: 50 } : this.options.truncation,
+      host: place?.host ?? this.host,
+      ...this.options.spec?.(id),
     };
-    const child = fork(WORKER, [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, RAFTBENCH_NODE_SPEC: JSON.stringify(spec) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const env = { ...process.env, RAFTBENCH_NODE_SPEC: JSON.stringify(spec) };
+    const child = place
+      ? spawn('ip', ['netns', 'exec', place.netns, process.execPath, '--import', 'tsx', WORKER], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : fork(WORKER, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const node: Node = { child, host: '', port: 0, replies: new Map() };
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`node ${id} exited with ${code} before listening`)));
@@ -138,10 +169,21 @@ export class ProcessCluster {
     return r.ok ? (r.status ?? null) : null;
   }
 
+  /** A node's cumulative counters (store and engines), or null when it does not answer. */
+  async counters(id: number): Promise<NodeCounters | null> {
+    const r = await this.#call(id, { op: 'counters' }, 5000);
+    return r.ok ? (r.counters ?? null) : null;
+  }
+
   async leader(timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    if (!this.#campaigned && this.ids.length > 0) {
+      // Speed up the first election: any node may campaign; raft still decides.
+      this.#campaigned = true;
+      await this.#call(this.ids[0]!, { op: 'campaign' }, 5000).catch(() => undefined);
+    }
     for (;;) {
-      for (const id of this.ids) if ((await this.status(id).catch(() => null))?.leader) return id;
+      for (const id of this.ids) if ((await this.status(id).catch(() => null))?.leader) return (this.#leader = id);
       if (Date.now() > deadline) throw new Error(`no leader within ${timeoutMs} ms`);
       await sleep(20);
     }
@@ -167,7 +209,7 @@ export class ProcessCluster {
       while (Date.now() < deadline) {
         let id: number;
         try {
-          id = await this.leader(Math.max(1, deadline - Date.now()));
+          id = this.#leader !== null && this.#nodes.has(this.#leader) ? this.#leader : await this.leader(Math.max(1, deadline - Date.now()));
         } catch (err) {
           last = err instanceof Error ? err : new Error(String(err));
           break;
@@ -180,10 +222,12 @@ export class ProcessCluster {
           r = await this.#call(id, body, left + 1000);
         } catch (err) {
           last = err instanceof Error ? err : new Error(String(err)); // not running: nothing was sent
+          if (this.#leader === id) this.#leader = null;
           await sleep(10);
           continue;
         }
         if (r.ok) return { status: 'committed' };
+        if (this.#leader === id) this.#leader = null;
         last = new NodeReplyError(r.fate, r.error, r.notLeader ?? false);
         if (r.fate === 'unknown') unknown = last;
         await sleep(10);
