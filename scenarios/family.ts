@@ -61,6 +61,15 @@ export interface CaseInstance {
   engines(): readonly Engine[];
   /** Family-specific measured counters for the last `run` (e.g. truncation syncs). */
   extra?(): Record<string, number>;
+  /**
+   * Reads counters that live outside this process (node processes), untimed: the runner awaits it
+   * right before and right after the timed `run`, so `extra` and `remoteSyncs` can report the run.
+   */
+  collect?(phase: 'before' | 'after'): Promise<void>;
+  /** Syncs in the last `run` by engines `engines()` cannot list (they live in node processes). */
+  remoteSyncs?(): number;
+  /** Bytes written to storage in the last `run` by those processes (/proc/<pid>/io), or null if unknown. */
+  remoteDiskBytes?(): number | null;
   close(): Promise<void>;
 }
 

@@ -37,6 +37,10 @@ const FLAGS: FlagSpecs = {
   binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb; shared-cf is always rocksdb9)` },
   batch: { type: 'string', help: 'ReplicaWrite/ClusterWrite group commit, comma-separated: 1 (none), auto, or N proposals per append' },
   batchwait: { type: 'string', help: 'with --batch: microseconds to wait for more proposals, comma-separated (default 0)' },
+  transport: { type: 'string', help: 'ClusterWrite/Reads/ADR: tcp (one process per node, default) or local (one process), comma-separated' },
+  rtt: { type: 'string', help: 'cluster families: added round trip of raft exchanges, 0, 1ms or 10ms (emulated), comma-separated' },
+  loss: { type: 'string', help: 'cluster families: percent of raft messages lost (emulated), comma-separated' },
+  slow: { type: 'string', help: 'cluster families: ms added to each log sync of one follower (emulated slow member), comma-separated' },
   'no-calibrate': { type: 'boolean', help: 'skip the fdatasync calibration of the data directory' },
   'no-report': { type: 'boolean', help: 'do not write report.html' },
   quiet: { type: 'boolean', help: 'print only the results path' },
@@ -70,7 +74,7 @@ export const command: Command = {
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
       ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
-      ...(list(p, 'batch') || list(p, 'batchwait') ? { axes: groupCommitAxes(list(p, 'batch'), list(p, 'batchwait')) } : {}),
+      ...(hasAxes(p) ? { axes: { ...groupCommitAxes(list(p, 'batch'), list(p, 'batchwait')), ...clusterAxes(p) } } : {}),
     }, deps.catalog);
 
     const quiet = bool(p, 'quiet');
@@ -224,6 +228,22 @@ function groupCommitAxes(batch: readonly string[] | undefined, wait: readonly st
   const axes: Record<string, string[]> = {};
   if (batch) axes.batch = [...batch];
   if (wait) axes.batchwait = [...wait];
+  return axes;
+}
+
+const CLUSTER_AXES = ['transport', 'rtt', 'loss', 'slow'] as const;
+
+function hasAxes(p: Parameters<typeof list>[0]): boolean {
+  return ['batch', 'batchwait', ...CLUSTER_AXES].some((k) => list(p, k) !== undefined);
+}
+
+/** `--transport`, `--rtt`, `--loss`, `--slow` as plan axes; the families' typed params check the values. */
+function clusterAxes(p: Parameters<typeof list>[0]): Record<string, string[]> {
+  const axes: Record<string, string[]> = {};
+  for (const k of CLUSTER_AXES) {
+    const v = list(p, k);
+    if (v) axes[k] = [...v];
+  }
   return axes;
 }
 

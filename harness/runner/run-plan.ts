@@ -122,6 +122,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const bytes0 = await snapshotEngineBytes(engines);
     const syncs0 = sumSyncs(engines);
     const io0 = processWriteBytes();
+    await instance.collect?.('before');
     const observation = observe(engines, { data: scratch, ...(raftDir ? { raft: raftDir } : {}) });
     const rec = new LatencyRecorder(ops);
     rec.start();
@@ -132,14 +133,15 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     reportSettings(c, opts, engines);
     const observed = observation.finish(n);
     const io1 = processWriteBytes();
-    const syncs = sumSyncs(engines) - syncs0;
+    await instance.collect?.('after');
+    const syncs = sumSyncs(engines) - syncs0 + (instance.remoteSyncs?.() ?? 0);
     const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
     return {
       ops: n,
       nsPerOp: wall / n,
       mbPerSec: c.bytesPerOp > 0 ? (c.bytesPerOp * n) / (wall / 1e9) / 1e6 : 0,
       syncsPerOp: syncs / n,
-      diskBytesPerOp: io0 !== null && io1 !== null ? (io1 - io0) / n : null,
+      diskBytesPerOp: diskBytesPerOp(io0, io1, instance.remoteDiskBytes ? instance.remoteDiskBytes() : 0, n),
       latency: rec.summary(),
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },
@@ -150,6 +152,11 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
   }
+}
+
+/** This process's written bytes plus those of node processes (when the case has any); null if either is unknown. */
+function diskBytesPerOp(io0: number | null, io1: number | null, remote: number | null, n: number): number | null {
+  return io0 !== null && io1 !== null && remote !== null ? (io1 - io0 + remote) / n : null;
 }
 
 const settingsRead = new WeakMap<RunnerOptions, Set<string>>();

@@ -1,6 +1,7 @@
 import type { EngineCounters } from '../../engines/engine.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Fate } from '../client-errors.ts';
+import type { NetConditions } from '../transport/conditioned.ts';
 import type { StoreStats } from '../store.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface NodeSpec {
   readonly batchWaitUs?: number;
   /** Emulated slower log medium: µs added to every synced raft append (StoreOptions.syncDelayUs). */
   readonly syncDelayUs?: number;
+  /** Emulated round trip and loss on this node's outgoing raft messages (transport/conditioned.ts). */
+  readonly net?: NetConditions;
 }
 
 export type ToNode =
@@ -61,4 +64,8 @@ export interface NodeCounters {
   readonly store: StoreStats;
   readonly raft: EngineCounters;
   readonly state: EngineCounters | null;
+  /** `write_bytes` of the node process (/proc/self/io), or null where not available. */
+  readonly ioWriteBytes: number | null;
+  /** Raft messages the node handed to its transport. */
+  readonly messagesSent: number;
 }

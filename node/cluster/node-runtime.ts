@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
+import { conditioned, NO_CONDITIONS } from '../transport/conditioned.ts';
 import { NotLeaderError, fateOf } from '../client-errors.ts';
 import { Store } from '../store.ts';
 import type { FromNode, NodeSpec, ToNode } from './node-protocol.ts';
@@ -45,6 +47,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
     await layout.close().catch(() => undefined);
     throw err;
   }
+  const out = conditioned(transport, spec.net ?? NO_CONDITIONS, (spec.seed ?? 1) * 7907 + spec.id);
   for (const p of spec.peerAddrs ?? []) if (p.id !== spec.id) transport.addPeer(p.id, { host: p.host, port: p.port });
   try {
     store = await Store.open({
@@ -52,7 +55,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
       peers: spec.peers,
       groups: [1],
       layout,
-      send: (msgs) => transport.send(msgs),
+      send: (msgs) => out.send(msgs),
       truncation: spec.truncation,
       ...(spec.tickMs ? { tickMs: spec.tickMs } : {}),
       ...(spec.seed ? { seed: spec.seed } : {}),
@@ -61,7 +64,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
       ...(spec.syncDelayUs ? { syncDelayUs: spec.syncDelayUs } : {}),
     });
   } catch (err) {
-    await transport.close();
+    await out.close();
     await layout.close().catch(() => undefined);
     throw err;
   }
@@ -70,7 +73,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
   const close = () =>
     (closing ??= (async () => {
       await s.close();
-      await transport.close();
+      await out.close();
     })());
 
   async function run(m: ToNode): Promise<Reply | null> {
@@ -92,7 +95,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
         return { op: 'reply', req: m.req, ok: true };
       case 'counters': {
         const one = s.layout.raft === s.layout.state;
-        return { op: 'reply', req: m.req, ok: true, counters: { store: { ...s.stats }, raft: s.layout.raft.counters(), state: one ? null : s.layout.state.counters() } };
+        return { op: 'reply', req: m.req, ok: true, counters: { store: { ...s.stats }, raft: s.layout.raft.counters(), state: one ? null : s.layout.state.counters(), ioWriteBytes: processWriteBytes(), messagesSent: transport.stats().sent } };
       }
       case 'close':
         await close();
@@ -113,4 +116,14 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
       }
     },
   };
+}
+
+/** Bytes this process caused to be written to storage, from /proc/self/io (null elsewhere). */
+function processWriteBytes(): number | null {
+  try {
+    const m = /^write_bytes:\s*(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }

@@ -31,7 +31,7 @@ export interface ProcessClusterOptions {
   /** Log truncation of every node (default keep 20, every 50). */
   readonly truncation?: { keep: number; every: number } | null;
   /** More of each node's spec: memory budget, group commit, an emulated slow log (see NodeSpec). */
-  readonly spec?: (id: number) => Partial<Pick<NodeSpec, 'budget' | 'tickMs' | 'seed' | 'maxBatch' | 'batchWaitUs' | 'syncDelayUs'>>;
+  readonly spec?: (id: number) => Partial<Pick<NodeSpec, 'budget' | 'tickMs' | 'seed' | 'maxBatch' | 'batchWaitUs' | 'syncDelayUs' | 'net'>>;
   /**
    * Where node `id` runs: a network namespace (started with `ip netns exec`) and the address it listens
    * on there. Default: this namespace, `host`.
@@ -237,6 +237,24 @@ export class ProcessCluster {
     }
     if (unknown) return { status: 'unknown', error: new OutcomeUnknownError(`put gave up; an attempt may still apply (${unknown.message})`, { cause: unknown }) };
     return { status: 'failed', error: last };
+  }
+
+  /** The node that last answered as leader (null before the first `leader()`). */
+  get knownLeader(): number | null {
+    return this.#leader;
+  }
+
+  /** A read on the leader, retried on another node when leadership moved (up to `timeoutMs`). */
+  async read(key: Buffer, linearizable: boolean, timeoutMs = 10_000): Promise<Buffer | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const id = this.#leader !== null && this.#nodes.has(this.#leader) ? this.#leader : await this.leader(Math.max(1, deadline - Date.now()));
+      const r = await this.#call(id, { op: 'get', key: key.toString('base64'), linearizable }, Math.max(1, deadline - Date.now()));
+      if (r.ok) return r.value ? Buffer.from(r.value, 'base64') : null;
+      if (this.#leader === id) this.#leader = null;
+      if (!r.notLeader || Date.now() > deadline) throw new NodeReplyError('failed', r.error, r.notLeader ?? false);
+      await sleep(2);
+    }
   }
 
   async get(id: number, key: Buffer, linearizable = false): Promise<Buffer | null> {
