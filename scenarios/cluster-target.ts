@@ -7,7 +7,7 @@ import { NotLeaderError, type Store, type StoreOptions } from '../node/store.ts'
 import type { NetConditions } from '../node/transport/conditioned.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
 import type { CaseContext, CaseInstance } from './family.ts';
-import { enumParam, intParam } from './params.ts';
+import { enumParam, intParam, ParamError } from './params.ts';
 import { closedLoop } from './client-load.ts';
 import { randomValue } from './value.ts';
 
@@ -74,6 +74,12 @@ export async function openCluster(ctx: CaseContext<ClusterParams>, opts: OpenClu
   const net = netConditions(p);
   const slowUs = p.slow * 1000;
   const raftDir = opts.raftDir ?? ctx.layoutOptions.raftDir;
+  if (ctx.cluster) {
+    if (p.transport !== 'tcp') throw new ParamError(`with a cluster file the nodes are processes: transport=${p.transport} cannot run`);
+    if (net.rttMs > 0 || net.loss > 0 || slowUs > 0) throw new ParamError('with a cluster file the network and the members are what they are: rtt, loss and slow cannot be set');
+    if (ctx.cluster.nodes.length !== opts.nodes) throw new ParamError(`the cluster file has ${ctx.cluster.nodes.length} nodes; this case needs nodes=${opts.nodes}`);
+    return connectProcesses(ProcessCluster.connect(ctx.cluster), opts.nodes);
+  }
   return p.transport === 'tcp' ? openProcesses(ctx, opts, net, slowUs, raftDir) : openLocal(ctx, opts, net, slowUs, raftDir);
 }
 
@@ -94,6 +100,11 @@ async function openProcesses(ctx: CaseContext<ClusterParams>, opts: OpenClusterO
       ...(id === opts.nodes && slowUs > 0 ? { syncDelayUs: slowUs } : {}),
     }),
   });
+  return connectProcesses(Promise.resolve(c), opts.nodes);
+}
+
+async function connectProcesses(opening: Promise<ProcessCluster>, nodes: number): Promise<ClusterTarget> {
+  const c = await opening;
   try {
     await c.leader();
   } catch (err) {
@@ -116,7 +127,7 @@ async function openProcesses(ctx: CaseContext<ClusterParams>, opts: OpenClusterO
       }
       return out;
     },
-    slowIsLeader: () => c.knownLeader === opts.nodes,
+    slowIsLeader: () => c.knownLeader === nodes,
     close: () => c.close(),
   };
 }

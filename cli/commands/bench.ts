@@ -4,7 +4,8 @@ import type { Command } from '../command.ts';
 import { bool, int, list, parseFlags, str, flagHelp, type FlagSpecs } from '../args.ts';
 import { errorLine, invalidChoice, UserError, userErrno } from '../../errors/user-error.ts';
 import { parseSizes, formatSize } from '../../analysis/sizes.ts';
-import { BINDINGS, type Binding } from '../../engines/layouts/index.ts';
+import { BINDINGS, layoutNames, type Binding } from '../../engines/layouts/index.ts';
+import { readClusterFile, type ClusterFile } from '../../node/cluster/cluster-file.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
 import { runPlan } from '../../harness/runner/run-plan.ts';
@@ -41,6 +42,7 @@ const FLAGS: FlagSpecs = {
   rtt: { type: 'string', help: 'cluster families: added round trip of raft exchanges, 0, 1ms or 10ms (emulated), comma-separated' },
   loss: { type: 'string', help: 'cluster families: percent of raft messages lost (emulated), comma-separated' },
   slow: { type: 'string', help: 'cluster families: ms added to each log sync of one follower (emulated slow member), comma-separated' },
+  cluster: { type: 'string', help: 'cluster file: drive running `raftbench node` processes (one layout) instead of starting nodes' },
   'no-calibrate': { type: 'boolean', help: 'skip the fdatasync calibration of the data directory' },
   'no-report': { type: 'boolean', help: 'do not write report.html' },
   quiet: { type: 'boolean', help: 'print only the results path' },
@@ -67,10 +69,11 @@ export const command: Command = {
     const binding = (str(p, 'binding') ?? 'rocksdb') as Binding;
     if (!BINDINGS.includes(binding)) throw invalidChoice('binding', binding, BINDINGS);
     const sizesFlag = list(p, 'sizes');
+    const cluster = str(p, 'cluster') ? benchClusterFile(str(p, 'cluster')!, p) : undefined;
     const plan = makePlan({
       suite: str(p, 'suite') ?? 'quick',
       ...(list(p, 'scenario') ? { scenarios: list(p, 'scenario')! } : {}),
-      ...(list(p, 'layout') ? { layouts: list(p, 'layout')! } : {}),
+      ...(cluster ? { layouts: [cluster.nodes[0]!.layout] } : list(p, 'layout') ? { layouts: list(p, 'layout')! } : {}),
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
       ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
@@ -176,6 +179,7 @@ export const command: Command = {
         binding,
         budget: DEFAULT_BUDGET,
         ...(deps.wrapEngine ? { wrapEngine: deps.wrapEngine } : {}),
+        ...(cluster ? { cluster } : {}),
         shouldStop: () => stopReason !== null,
         onProgress: (ev) => (quiet ? undefined : progress.update(ev)),
         onEngineSettings: (layout, settings) => {
@@ -232,6 +236,21 @@ function groupCommitAxes(batch: readonly string[] | undefined, wait: readonly st
 }
 
 const CLUSTER_AXES = ['transport', 'rtt', 'loss', 'slow'] as const;
+
+/**
+ * `--cluster FILE`: the running nodes it names are the cluster of every cluster case; they share one
+ * layout (the name says it), and their network and members are not the bench's to condition.
+ */
+function benchClusterFile(file: string, p: Parameters<typeof list>[0]): ClusterFile {
+  const c = readClusterFile(path.resolve(file), layoutNames());
+  const layouts = [...new Set(c.nodes.map((n) => n.layout))];
+  if (layouts.length > 1) throw new UserError(`bench: the nodes of ${file} run layouts ${layouts.join(', ')}; bench --cluster needs one layout (it names the results)`);
+  const layout = list(p, 'layout');
+  if (layout && (layout.length > 1 || layout[0] !== layouts[0])) throw new UserError(`bench: --layout ${layout.join(',')} but the nodes of ${file} run ${layouts[0]}`);
+  for (const k of ['rtt', 'loss', 'slow'] as const) if (list(p, k)) throw new UserError(`bench: --${k} with --cluster; the cluster's network and members are what they are`);
+  if (list(p, 'transport')?.some((t) => t !== 'tcp')) throw new UserError('bench: --cluster nodes are processes; --transport can only be tcp');
+  return c;
+}
 
 function hasAxes(p: Parameters<typeof list>[0]): boolean {
   return ['batch', 'batchwait', ...CLUSTER_AXES].some((k) => list(p, k) !== undefined);

@@ -12,6 +12,7 @@ import { LatencyRecorder } from './latency-recorder.ts';
 import { MemoryGuard } from './memory-guard.ts';
 import { processWriteBytes } from './proc-io.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
+import type { ClusterFile } from '../../node/cluster/cluster-file.ts';
 import type { Plan, PlannedCase } from './plan.ts';
 
 /** Memory layouts keep every value; a run never holds more payload than this. */
@@ -27,6 +28,8 @@ export interface RunnerOptions {
   readonly budget: MemoryBudget;
   /** A test seam: wraps every RocksDB engine a layout opens (`LayoutOptions.wrapEngine`). */
   readonly wrapEngine?: EngineWrapper;
+  /** Running nodes (`raftbench node`) that cluster families drive with `transport=tcp`, instead of forking their own. */
+  readonly cluster?: ClusterFile;
   /** Polled between ops and runs; when true the runner stops and keeps what finished. */
   readonly shouldStop: () => boolean;
   /** Stops the run, keeping what finished, before memory runs out (default: a MemoryGuard on this process). */
@@ -99,6 +102,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       layout: findLayout(c.params.layout!),
       layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
       seed: rep + 1,
+      ...(opts.cluster ? { cluster: opts.cluster } : {}),
     });
   } catch (err) {
     // The family closed whatever it opened; its directories go too.

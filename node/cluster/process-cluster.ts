@@ -1,8 +1,10 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Binding } from '../../engines/layouts/index.ts';
 import { OutcomeUnknownError, ProposalDroppedError, type PutOutcome } from '../client-errors.ts';
+import type { ClusterFile } from './cluster-file.ts';
 import type { FromNode, NodeCounters, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
 import { SessionPool } from './session-pool.ts';
 
@@ -32,15 +34,15 @@ export interface ProcessClusterOptions {
   readonly truncation?: { keep: number; every: number } | null;
   /** More of each node's spec: memory budget, group commit, an emulated slow log (see NodeSpec). */
   readonly spec?: (id: number) => Partial<Pick<NodeSpec, 'budget' | 'tickMs' | 'seed' | 'maxBatch' | 'batchWaitUs' | 'syncDelayUs' | 'net'>>;
-  /**
-   * Where node `id` runs: a network namespace (started with `ip netns exec`) and the address it listens
-   * on there. Default: this namespace, `host`.
-   */
-  readonly place?: (id: number) => { readonly netns: string; readonly host: string } | null;
 }
 
 interface Node {
-  child: ChildProcess;
+  /** Sends a control message (IPC to a child; a JSON line to a remote node's control port). */
+  send(m: ToNode): void;
+  /** Ends the node (a child: SIGKILL) or, for a remote node, only our connection to it. */
+  kill(): void;
+  /** Resolves when the child exited or the connection closed. */
+  readonly gone: Promise<void>;
   host: string;
   port: number;
   replies: Map<number, (m: FromNode & { op: 'reply' }) => void>;
@@ -55,6 +57,7 @@ export class ProcessCluster {
   readonly #sessions = new SessionPool();
   #req = 0;
   #campaigned = false;
+  #remote = false;
   /** The node that last answered as leader; puts go there first, without a status round. */
   #leader: number | null = null;
 
@@ -89,7 +92,6 @@ export class ProcessCluster {
 
   /** Starts node `id` (again) on its data directory and tells every node where everyone listens. */
   async start(id: number): Promise<void> {
-    const place = this.options.place?.(id) ?? null;
     const spec: NodeSpec = {
       id,
       peers: Array.from({ length: this.size }, (_, i) => i + 1),
@@ -98,16 +100,23 @@ export class ProcessCluster {
       ...(this.options.raftDir ? { raftDir: path.join(this.options.raftDir, `n${id}`) } : {}),
       binding: this.binding,
       truncation: this.options.truncation === undefined ? { keep: 20, every: 50 } : this.options.truncation,
-      host: place?.host ?? this.host,
+      host: this.host,
       ...this.options.spec?.(id),
     };
     const env = { ...process.env, RAFTBENCH_NODE_SPEC: JSON.stringify(spec) };
-    const child = place
-      ? spawn('ip', ['netns', 'exec', place.netns, process.execPath, '--import', 'tsx', WORKER], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-      : fork(WORKER, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const node: Node = { child, host: '', port: 0, replies: new Map() };
+    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const node: Node = {
+      send: (m) => child.send(m),
+      kill: () => child.kill('SIGKILL'),
+      gone: new Promise((resolve) => child.once('exit', () => resolve())),
+      host: '',
+      port: 0,
+      replies: new Map(),
+    };
+    let early: ((code: number | null) => void) | undefined;
     await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`node ${id} exited with ${code} before listening`)));
+      early = (code) => reject(new Error(`node ${id} exited with ${code} before listening`));
+      child.once('exit', early);
       child.on('message', (m: FromNode) => {
         if (m.op === 'listening') {
           node.host = m.host;
@@ -119,17 +128,63 @@ export class ProcessCluster {
         }
       });
     });
-    child.removeAllListeners('exit');
-    child.on('exit', () => {
-      // A write the node took may have reached the log before it died.
+    child.off('exit', early!);
+    this.#watch(id, node);
+    this.#nodes.set(id, node);
+    for (const [other, n] of this.#nodes) {
+      for (const [peer, p] of this.#nodes) if (peer !== other) n.send({ op: 'peer', id: peer, host: p.host, port: p.port } satisfies ToNode);
+    }
+  }
+
+  /** When a node goes, its open requests are answered `unknown`: a write it took may have reached the log. */
+  #watch(id: number, node: Node): void {
+    void node.gone.then(() => {
       for (const r of node.replies.values()) r({ op: 'reply', req: -1, ok: false, error: `node ${id} exited`, fate: 'unknown' });
       node.replies.clear();
       if (this.#nodes.get(id) === node) this.#nodes.delete(id);
     });
-    this.#nodes.set(id, node);
-    for (const [other, n] of this.#nodes) {
-      for (const [peer, p] of this.#nodes) if (peer !== other) n.child.send({ op: 'peer', id: peer, host: p.host, port: p.port } satisfies ToNode);
+  }
+
+  /**
+   * A client of running nodes (`raftbench node`, placed by a cluster file): connects to every node's
+   * control port. `close` only disconnects; the nodes keep running, and `start`/`kill` do not apply.
+   */
+  static async connect(file: ClusterFile, timeoutMs = 10_000): Promise<ProcessCluster> {
+    const first = file.nodes[0]!;
+    const c = new ProcessCluster(file.nodes.length, first.layout, first.dir, file.binding, first.host, { nodes: file.nodes.length, layout: first.layout, dir: first.dir });
+    c.#remote = true;
+    try {
+      for (const n of file.nodes) {
+        const socket = await connectControl(n.control, timeoutMs).catch((err: unknown) => {
+          throw new Error(`node ${n.id}: no answer on its control address ${n.control.host}:${n.control.port} (${err instanceof Error ? err.message : String(err)})`);
+        });
+        const node: Node = {
+          send: (m) => socket.write(JSON.stringify(m) + '\n'),
+          kill: () => socket.destroy(),
+          gone: new Promise((resolve) => socket.once('close', () => resolve())),
+          host: n.host,
+          port: n.port,
+          replies: new Map(),
+        };
+        readLines(socket, (line) => {
+          const m = JSON.parse(line) as FromNode;
+          if (m.op !== 'reply') return;
+          node.replies.get(m.req)?.(m);
+          node.replies.delete(m.req);
+        });
+        c.#nodes.set(n.id, node);
+        c.#watch(n.id, node);
+      }
+    } catch (err) {
+      await c.close();
+      throw err;
     }
+    return c;
+  }
+
+  /** Whether this cluster only connects to nodes it did not start (`connect`). */
+  get remote(): boolean {
+    return this.#remote;
   }
 
   /** SIGKILL: the process dies wherever it is. */
@@ -137,7 +192,7 @@ export class ProcessCluster {
     const n = this.#nodes.get(id);
     if (!n) return;
     this.#nodes.delete(id);
-    n.child.kill('SIGKILL');
+    n.kill();
   }
 
   /**
@@ -160,7 +215,7 @@ export class ProcessCluster {
           resolve({ op: 'reply', req, ok: false, error: `node ${id} did not answer within ${timeoutMs} ms`, fate: 'unknown' });
         }, timeoutMs);
       }
-      n.child.send({ ...body, req } as ToNode);
+      n.send({ ...body, req } as ToNode);
     });
   }
 
@@ -266,10 +321,43 @@ export class ProcessCluster {
   async close(): Promise<void> {
     for (const id of this.ids) {
       const n = this.#nodes.get(id)!;
-      const exited = new Promise((resolve) => n.child.once('exit', resolve));
-      await Promise.race([this.#call(id, { op: 'close' }), sleep(5000)]);
-      await Promise.race([exited, sleep(5000)]);
-      n.child.kill('SIGKILL');
+      if (!this.#remote) await Promise.race([this.#call(id, { op: 'close' }), sleep(5000)]);
+      if (!this.#remote) await Promise.race([n.gone, sleep(5000)]);
+      n.kill();
+      await Promise.race([n.gone, sleep(5000)]);
     }
   }
+}
+
+function connectControl(addr: { host: string; port: number }, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: addr.host, port: addr.port, noDelay: true });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.on('error', () => s.destroy());
+      resolve(s);
+    });
+    s.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+function readLines(s: net.Socket, onLine: (line: string) => void): void {
+  let buf = '';
+  s.setEncoding('utf8');
+  s.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
 }
