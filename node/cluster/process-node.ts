@@ -14,6 +14,9 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.env.RAFTBENCH_NODE_SPEC ?? 'null') as NodeSpec | null;
   if (!spec || !process.send) throw new Error('process-node: started without RAFTBENCH_NODE_SPEC or an IPC channel');
   process.on('disconnect', () => process.exit(0));
+  // Ctrl-C reaches the whole process group; the parent decides when nodes stop (it finishes its
+  // current op first), and a node whose parent is gone exits on `disconnect` above.
+  process.on('SIGINT', () => undefined);
   const node = await startNode(spec);
   process.on('message', (m: ToNode) => {
     void node.handle(m).then((r) => {
