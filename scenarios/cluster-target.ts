@@ -3,7 +3,8 @@ import type { Engine, EngineCounters } from '../engines/engine.ts';
 import { Cluster } from '../node/cluster/cluster.ts';
 import type { NodeCounters } from '../node/cluster/node-protocol.ts';
 import { ProcessCluster } from '../node/cluster/process-cluster.ts';
-import { NotLeaderError, type Store, type StoreOptions } from '../node/store.ts';
+import { NotLeaderError, type Store, type StoreOptions, type StoreStats } from '../node/store.ts';
+import { EtcdCluster } from '../node/cluster/etcd-cluster.ts';
 import type { NetConditions } from '../node/transport/conditioned.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
 import type { CaseContext, CaseInstance } from './family.ts';
@@ -11,14 +12,15 @@ import { enumParam, intParam, ParamError } from './params.ts';
 import { closedLoop } from './client-load.ts';
 import { randomValue } from './value.ts';
 
-export const TRANSPORTS = ['tcp', 'local'] as const;
+export const TRANSPORTS = ['tcp', 'local', 'etcd'] as const;
 export type TransportMode = (typeof TRANSPORTS)[number];
 export const RTTS = ['0', '1ms', '10ms'] as const;
 
 /**
  * Axes of every cluster family (ClusterWrite, Reads, ADR):
  * - `transport`: `tcp` (default) runs one process per node, raft over TCP on 127.0.0.1, the bench the
- *   client over IPC; `local` runs every node in the bench's process on the in-process network.
+ *   client over IPC; `local` runs every node in the bench's process on the in-process network; `etcd`
+ *   runs the same load on an etcd 3.4 cluster (its own WAL and bbolt: layout `wal` only, the closest).
  * - `rtt`: added round trip of every raft exchange (0, 1ms, 10ms), emulated in the sending node
  *   (node/transport/conditioned.ts; this kernel has no netem, see docs/cluster.md).
  * - `loss`: percent of raft messages lost (whole messages).
@@ -79,6 +81,11 @@ export async function openCluster(ctx: CaseContext<ClusterParams>, opts: OpenClu
     if (net.rttMs > 0 || net.loss > 0 || slowUs > 0) throw new ParamError('with a cluster file the network and the members are what they are: rtt, loss and slow cannot be set');
     if (ctx.cluster.nodes.length !== opts.nodes) throw new ParamError(`the cluster file has ${ctx.cluster.nodes.length} nodes; this case needs nodes=${opts.nodes}`);
     return connectProcesses(ProcessCluster.connect(ctx.cluster), opts.nodes);
+  }
+  if (p.transport === 'etcd') {
+    if (ctx.layout.name !== 'wal') throw new ParamError(`transport=etcd runs etcd's own storage (a WAL and bbolt); run it with layout wal, not ${ctx.layout.name}`);
+    if (net.rttMs > 0 || net.loss > 0 || slowUs > 0) throw new ParamError('transport=etcd: rtt, loss and slow are emulated inside raftbench nodes and cannot be set on etcd');
+    return openEtcd(ctx, opts);
   }
   return p.transport === 'tcp' ? openProcesses(ctx, opts, net, slowUs, raftDir) : openLocal(ctx, opts, net, slowUs, raftDir);
 }
@@ -188,6 +195,33 @@ async function openLocal(ctx: CaseContext<ClusterParams>, opts: OpenClusterOptio
   };
 }
 
+async function openEtcd(ctx: CaseContext<ClusterParams>, opts: OpenClusterOptions): Promise<ClusterTarget> {
+  const e = await EtcdCluster.open({ nodes: opts.nodes, dir: ctx.layoutOptions.dir });
+  const zero: EngineCounters = { batches: 0, bytes: 0, syncs: 0, rangeDeletes: 0 };
+  return {
+    mode: 'etcd',
+    put: (key, value) => e.put(key, value),
+    read: (key, linearizable) => e.read(key, linearizable),
+    engines: () => [],
+    // etcd's metrics as NodeCounters: WAL fsyncs are its log syncs, bbolt commits its state syncs.
+    counters: async () =>
+      (await e.counters()).map((m) => ({
+        store: { ...ZERO_STORE_STATS, logSyncs: m.walFsyncs },
+        raft: { ...zero, bytes: m.walBytes, syncs: m.walFsyncs },
+        state: { ...zero, syncs: m.backendCommits },
+        ioWriteBytes: m.ioWriteBytes,
+        messagesSent: 0,
+      })),
+    slowIsLeader: () => false,
+    close: () => e.close(),
+  };
+}
+
+const ZERO_STORE_STATS: StoreStats = {
+  readies: 0, logSyncs: 0, entriesPersisted: 0, entriesApplied: 0, truncations: 0, truncationSyncs: 0,
+  truncationSyncNs: 0, snapshotsSent: 0, snapshotsInstalled: 0, readRounds: 0, duplicatesSkipped: 0,
+};
+
 /** Counters of the last run: `after - before`, per node, leader first (as `counters` lists them). */
 export class RunCounters {
   #before: NodeCounters[] = [];
@@ -244,7 +278,7 @@ export function clusterWriteInstance(target: ClusterTarget, params: ClusterParam
     },
     engines: () => target.engines(),
     collect: (phase) => run.collect(phase),
-    ...(target.mode === 'tcp' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes() } : {}),
+    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes() } : {}),
     extra() {
       const per = (x: number) => (ops > 0 ? x / ops : 0);
       const leaderSyncs = run.delta((c) => c.store.logSyncs, true);
@@ -270,7 +304,8 @@ export function clusterWriteInstance(target: ClusterTarget, params: ClusterParam
 /** The run's conditions as numbers beside its counters, so results say what ran (and that it was emulated). */
 export function conditionsExtra(params: ClusterParams, net: NetConditions, target: ClusterTarget): Record<string, number> {
   return {
-    nodeProcesses: target.mode === 'tcp' ? 1 : 0,
+    nodeProcesses: target.mode === 'local' ? 0 : 1,
+    etcd: target.mode === 'etcd' ? 1 : 0,
     rttMsEmulated: net.rttMs,
     lossPctEmulated: net.loss * 100,
     slowSyncMsEmulated: params.slow,

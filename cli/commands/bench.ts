@@ -38,7 +38,7 @@ const FLAGS: FlagSpecs = {
   binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb; shared-cf is always rocksdb9)` },
   batch: { type: 'string', help: 'ReplicaWrite/ClusterWrite group commit, comma-separated: 1 (none), auto, or N proposals per append' },
   batchwait: { type: 'string', help: 'with --batch: microseconds to wait for more proposals, comma-separated (default 0)' },
-  transport: { type: 'string', help: 'ClusterWrite/Reads/ADR: tcp (one process per node, default) or local (one process), comma-separated' },
+  transport: { type: 'string', help: 'ClusterWrite/Reads/ADR: tcp (one process per node, default), local (one process) or etcd (etcd 3.4, with --layout wal), comma-separated' },
   rtt: { type: 'string', help: 'cluster families: added round trip of raft exchanges, 0, 1ms or 10ms (emulated), comma-separated' },
   loss: { type: 'string', help: 'cluster families: percent of raft messages lost (emulated), comma-separated' },
   slow: { type: 'string', help: 'cluster families: ms added to each log sync of one follower (emulated slow member), comma-separated' },
@@ -262,6 +262,11 @@ function clusterAxes(p: Parameters<typeof list>[0]): Record<string, string[]> {
   for (const k of CLUSTER_AXES) {
     const v = list(p, k);
     if (v) axes[k] = [...v];
+  }
+  if (axes.transport?.includes('etcd')) {
+    const layouts = list(p, 'layout');
+    if (!layouts || layouts.some((l) => l !== 'wal')) throw new UserError('bench: --transport etcd runs etcd\'s own storage (a WAL and bbolt); give --layout wal, the closest layout, and only it');
+    for (const k of ['rtt', 'loss', 'slow'] as const) if (axes[k]?.some((v) => v !== '0')) throw new UserError(`bench: --${k} is emulated inside raftbench nodes; it cannot be set with --transport etcd`);
   }
   return axes;
 }
