@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -14,6 +14,8 @@ export interface EtcdCounters {
   /** `write_bytes` of the member's process (/proc/<pid>/io), or null. */
   readonly ioWriteBytes: number | null;
 }
+
+const withPdeathsig = spawnSync('setpriv', ['--help']).status === 0;
 
 /** Longest a request to a member may take (a put waits for a quorum's fsyncs; 30 s is a stuck cluster). */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -46,13 +48,15 @@ export class EtcdCluster {
     for (let i = 0; i < opts.nodes; i++) {
       const dataDir = path.join(opts.dir, `etcd-n${i + 1}`);
       await mkdir(dataDir, { recursive: true });
-      const child = spawn(opts.binary ?? 'etcd', [
+      const etcdArgs = [
         '--name', `n${i + 1}`, '--data-dir', dataDir,
         '--listen-peer-urls', peer(i), '--initial-advertise-peer-urls', peer(i),
         '--listen-client-urls', client(i), '--advertise-client-urls', client(i),
         '--initial-cluster', initial, '--initial-cluster-state', 'new', '--initial-cluster-token', token,
         '--logger', 'zap', '--log-level', 'error',
-      ], { stdio: ['ignore', 'ignore', 'pipe'] });
+      ];
+      // setpriv --pdeathsig: the member dies with this process even when it is SIGKILLed (no exit hook runs then).
+      const child = withPdeathsig ? spawn('setpriv', ['--pdeathsig', 'KILL', '--', opts.binary ?? 'etcd', ...etcdArgs], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(opts.binary ?? 'etcd', etcdArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.resume();
       child.on('error', (err) => {
         spawnError ??= err;
