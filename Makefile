@@ -5,7 +5,7 @@ RB := node --import tsx cli/main.ts
 SUITE ?= quick
 ARGS ?=
 
-.PHONY: bench test typecheck unit report compare gate calibrate anchors list deps browser clean
+.PHONY: bench test typecheck unit report compare gate calibrate anchors list deps system browser clean
 
 # `npm ci`: installs exactly the committed lock and fails loudly when package.json and the lock disagree,
 # instead of rewriting package-lock.json (which would mark every result "uncommitted changes"). The lock
@@ -16,9 +16,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 deps: node_modules/.package-lock.json
 
-# Debian's chromium for the report's browser test; installed only when missing.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# Debian's packages the tests use, installed only when missing (apt-get update once): chromium for the
+# report's browser test, etcd-server for the transport=etcd test (etcd 3.4 beside raftbench's replica).
+SYSTEM_PKGS := chromium:chromium etcd:etcd-server
+system:
+	@missing=$$(for p in $(SYSTEM_PKGS); do command -v $${p%%:*} >/dev/null 2>&1 || echo $${p#*:}; done); \
+	if [ -n "$$missing" ]; then echo "installing $$missing (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+browser: system
 
 bench: deps
 	$(RB) bench --suite $(SUITE) $(ARGS)
@@ -29,7 +34,7 @@ typecheck: deps
 unit: deps
 	node --import tsx --test --test-concurrency=1 $$(find test -name '*.test.ts' | sort)
 
-test: deps browser typecheck unit
+test: deps system typecheck unit
 
 report: deps
 	$(RB) report results/latest $(ARGS)

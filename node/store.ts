@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RawNode, SeededRandom, type Entry, type GroupId, type Message, type NodeId, type Ready } from '../raft/index.ts';
 import type { BatchOp } from '../engines/engine.ts';
 import type { Layout } from '../engines/layouts/index.ts';
@@ -84,6 +85,12 @@ export interface StoreOptions {
    * so a partitioned leader fails its waiting proposals instead of holding them forever. Default true.
    */
   readonly checkQuorum?: boolean;
+  /**
+   * An emulated slower log medium (a slow member): every synced raft append waits this many
+   * microseconds more before the Ready goes on, as if the device's flush took that much longer. An
+   * emulation, recorded as such by whoever sets it; default 0.
+   */
+  readonly syncDelayUs?: number;
   /** Test-only faults (see StoreFaults). */
   readonly faults?: StoreFaults;
   /** The monotonic clock, in nanoseconds, that times truncation syncs (default `process.hrtime`). */
@@ -531,6 +538,7 @@ export class Store {
     if (ops.length > 0) {
       await layout.raft.write(ops, { sync });
       if (sync) this.stats.logSyncs++;
+      if (sync && (this.#opts.syncDelayUs ?? 0) > 0) await sleep(this.#opts.syncDelayUs! / 1000);
     }
 
     for (const [g, rd] of readies) {

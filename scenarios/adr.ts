@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Cluster } from '../node/cluster/cluster.ts';
 import { fsInfo, MEMORY_FILESYSTEMS } from '../engines/fs-info.ts';
-import { LocalNetwork } from '../node/transport/local-network.ts';
 import { LAYOUTS } from '../engines/layouts/index.ts';
 import { defineFamily } from './family.ts';
 import { enumParam, VALUE_SIZE } from './params.ts';
 import { NODES } from './cluster-write.ts';
-import { CLIENTS, DEFAULT_TRUNCATION, storeInstance } from './replica-write.ts';
+import { CLIENTS, DEFAULT_TRUNCATION } from './replica-write.ts';
+import { CLUSTER_NAME_ORDER, CLUSTER_PARAMS, clusterWriteInstance, openCluster } from './cluster-target.ts';
 import { seqKey } from './value.ts';
 
 const KEY_PREFIX = Buffer.from('user/');
@@ -32,9 +31,9 @@ export const RAFT_MEDIA = ['disk', 'tmpfs'] as const;
 export const adr = defineFamily({
   name: 'ADR',
   summary: 'ClusterWrite with every raft log on tmpfs (stand-in for stable memory) vs on disk (Intel ADR article)',
-  nameOrder: ['layout', 'raftmedia', 'nodes', 'vs', 'clients'],
+  nameOrder: ['layout', 'raftmedia', 'nodes', 'vs', 'clients', ...CLUSTER_NAME_ORDER],
   layouts: LAYOUTS.filter((l) => l.separate).map((l) => l.name),
-  params: { raftmedia: enumParam(RAFT_MEDIA, 'disk'), nodes: NODES, vs: VALUE_SIZE, clients: CLIENTS },
+  params: { raftmedia: enumParam(RAFT_MEDIA, 'disk'), nodes: NODES, vs: VALUE_SIZE, clients: CLIENTS, ...CLUSTER_PARAMS },
   bytesPerOp: (p) => p.vs,
   async open(ctx) {
     const media = ctx.params.raftmedia;
@@ -47,25 +46,21 @@ export const adr = defineFamily({
     }
     const layoutOptions = tmp ? { ...ctx.layoutOptions, raftDir: tmp } : ctx.layoutOptions;
     const raftOnMemoryFs = MEMORY_FILESYSTEMS.has(fsInfo(layoutOptions.raftDir ?? layoutOptions.dir).type) ? 1 : 0;
-    const network = new LocalNetwork();
-    const close = async () => {
-      try {
-        await cluster?.close();
-        network.close();
-      } finally {
-        if (tmp) await rm(tmp, { recursive: true, force: true });
-      }
-    };
-    let cluster: Cluster | null = null;
     try {
-      cluster = await Cluster.open({ nodes: ctx.params.nodes, layout: ctx.layout, layoutOptions, network, truncation: DEFAULT_TRUNCATION, seed: ctx.seed });
-      const c = cluster;
-      const leader = await c.leader(1);
-      const stores = [leader, ...c.stores.filter((s) => s !== null && s !== leader)] as NonNullable<(typeof c.stores)[number]>[];
-      const inner = storeInstance(leader, ctx.params, (seq, value) => c.put(1, seqKey(KEY_PREFIX, seq), value), stores, close);
-      return { ...inner, extra: () => ({ ...inner.extra?.(), raftOnMemoryFs }) };
+      const target = await openCluster(ctx, { nodes: ctx.params.nodes, truncation: DEFAULT_TRUNCATION, ...(tmp ? { raftDir: tmp } : {}) });
+      const inner = clusterWriteInstance(target, ctx.params, (seq) => seqKey(KEY_PREFIX, seq), () => ({ raftOnMemoryFs }));
+      return {
+        ...inner,
+        async close() {
+          try {
+            await inner.close();
+          } finally {
+            if (tmp) await rm(tmp, { recursive: true, force: true });
+          }
+        },
+      };
     } catch (err) {
-      await close();
+      if (tmp) await rm(tmp, { recursive: true, force: true });
       throw err;
     }
   },

@@ -1,6 +1,7 @@
 import type { Layout, LayoutDef, LayoutOptions } from '../engines/layouts/index.ts';
 import type { Engine } from '../engines/engine.ts';
 import type { ParamSchema, ParamsOf } from './params.ts';
+import type { ClusterFile } from '../node/cluster/cluster-file.ts';
 
 /**
  * A scenario family: what one op is, and the parameters it varies. The runner expands a suite into cases
@@ -42,6 +43,11 @@ export interface CaseContext<P = ParamsOf<ParamSchema>> {
   readonly layoutOptions: LayoutOptions;
   /** A seed for anything random in the case, different per replicate. */
   readonly seed: number;
+  /**
+   * Running nodes placed by a cluster file (`bench --cluster`): cluster families drive them with
+   * `transport=tcp` instead of starting their own. They keep their data between replicates.
+   */
+  readonly cluster?: ClusterFile;
 }
 
 /**
@@ -71,6 +77,15 @@ export interface CaseInstance {
   engines(): readonly Engine[];
   /** Family-specific measured counters for the last `run` (e.g. truncation syncs). */
   extra?(): Record<string, number>;
+  /**
+   * Reads counters that live outside this process (node processes), untimed: the runner awaits it
+   * right before and right after the timed `run`, so `extra` and `remoteSyncs` can report the run.
+   */
+  collect?(phase: 'before' | 'after'): Promise<void>;
+  /** Syncs in the last `run` by engines `engines()` cannot list (they live in node processes). */
+  remoteSyncs?(): number;
+  /** Bytes written to storage in the last `run` by those processes (/proc/<pid>/io), or null if unknown. */
+  remoteDiskBytes?(): number | null;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,8 @@ import type { Command } from '../command.ts';
 import { bool, int, list, parseFlags, str, flagHelp, type FlagSpecs } from '../args.ts';
 import { errorLine, invalidChoice, UserError, userErrno } from '../../errors/user-error.ts';
 import { parseSizes, formatSize } from '../../analysis/sizes.ts';
-import { BINDINGS, type Binding } from '../../engines/layouts/index.ts';
+import { BINDINGS, layoutNames, type Binding } from '../../engines/layouts/index.ts';
+import { readClusterFile, type ClusterFile } from '../../node/cluster/cluster-file.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
 import { runPlan } from '../../harness/runner/run-plan.ts';
@@ -44,6 +45,11 @@ const FLAGS: FlagSpecs = {
   arrival: { type: 'string', help: 'with --rate: fixed or poisson (seeded) arrivals (default fixed)' },
   slo: { type: 'string', help: 'capacity at an SLO, e.g. p99=10ms: per layout the highest rate under the bound (bisection, probes kept)' },
   duration: { type: 'string', help: 'length of each open-loop run or capacity probe in ms (default: the suite)' },
+  transport: { type: 'string', help: 'ClusterWrite/Reads/ADR: tcp (one process per node, default), local (one process) or etcd (etcd 3.4, with --layout wal), comma-separated' },
+  rtt: { type: 'string', help: 'cluster families: added round trip of raft exchanges, 0, 1ms or 10ms (emulated), comma-separated' },
+  loss: { type: 'string', help: 'cluster families: percent of raft messages lost (emulated), comma-separated' },
+  slow: { type: 'string', help: 'cluster families: ms added to each log sync of one follower (emulated slow member), comma-separated' },
+  cluster: { type: 'string', help: 'cluster file: drive running `raftbench node` processes (one layout) instead of starting nodes' },
   'no-calibrate': { type: 'boolean', help: 'skip the fdatasync calibration of the data directory' },
   'no-report': { type: 'boolean', help: 'do not write report.html' },
   quiet: { type: 'boolean', help: 'print only the results path' },
@@ -71,14 +77,15 @@ export const command: Command = {
     const binding = (str(p, 'binding') ?? 'rocksdb') as Binding;
     if (!BINDINGS.includes(binding)) throw invalidChoice('binding', binding, BINDINGS);
     const sizesFlag = list(p, 'sizes');
+    const cluster = str(p, 'cluster') ? benchClusterFile(str(p, 'cluster')!, p) : undefined;
     const plan = makePlan({
       suite: str(p, 'suite') ?? 'quick',
       ...(list(p, 'scenario') ? { scenarios: list(p, 'scenario')! } : {}),
-      ...(list(p, 'layout') ? { layouts: list(p, 'layout')! } : {}),
+      ...(cluster ? { layouts: [cluster.nodes[0]!.layout] } : list(p, 'layout') ? { layouts: list(p, 'layout')! } : {}),
       ...(sizesFlag ? { sizes: parseSizes(sizesFlag, 'bench') } : {}),
       ...(int(p, 'bench', 'count', 1, MAX_COUNT) ? { count: int(p, 'bench', 'count', 1, MAX_COUNT)! } : {}),
       ...(int(p, 'bench', 'ops', 1, MAX_OPS) ? { ops: int(p, 'bench', 'ops', 1, MAX_OPS)! } : {}),
-      ...(list(p, 'batch') || list(p, 'batchwait') || list(p, 'rate') || list(p, 'arrival') ? { axes: loadAxes(p) } : {}),
+      ...(hasAxes(p) ? { axes: { ...loadAxes(p), ...clusterAxes(p) } } : {}),
       ...(str(p, 'slo') !== undefined ? { slo: parseSlo(str(p, 'slo')!) } : {}),
       ...(int(p, 'bench', 'duration', 1, MAX_DURATION_MS) ? { durationMs: int(p, 'bench', 'duration', 1, MAX_DURATION_MS)! } : {}),
     }, deps.catalog);
@@ -182,6 +189,7 @@ export const command: Command = {
         binding,
         budget: DEFAULT_BUDGET,
         ...(deps.wrapEngine ? { wrapEngine: deps.wrapEngine } : {}),
+        ...(cluster ? { cluster } : {}),
         shouldStop: () => stopReason !== null,
         onProgress: (ev) => (quiet ? undefined : progress.update(ev)),
         onEngineSettings: (layout, settings) => {
@@ -247,6 +255,42 @@ function behindWarnings(results: ResultsFile): Warning[] {
   const b = behind[0]!;
   const r = b.runs.find((x) => x.open && !x.open.keptUp)!.open!;
   return [warning('open-loop-behind', 'warning', `open loop could not keep up in ${behind.length} benchmark(s) (e.g. ${b.name}: offered ${r.rateOpsPerSec} ops/s, achieved ${Math.round(r.achievedOpsPerSec)}, ended ${formatNs(r.endLagNs)} behind, queue up to ${r.maxBacklog}); latency there grows with the run's length`)];
+}
+
+const CLUSTER_AXES = ['transport', 'rtt', 'loss', 'slow'] as const;
+
+/**
+ * `--cluster FILE`: the running nodes it names are the cluster of every cluster case; they share one
+ * layout (the name says it), and their network and members are not the bench's to condition.
+ */
+function benchClusterFile(file: string, p: Parameters<typeof list>[0]): ClusterFile {
+  const c = readClusterFile(path.resolve(file), layoutNames());
+  const layouts = [...new Set(c.nodes.map((n) => n.layout))];
+  if (layouts.length > 1) throw new UserError(`bench: the nodes of ${file} run layouts ${layouts.join(', ')}; bench --cluster needs one layout (it names the results)`);
+  const layout = list(p, 'layout');
+  if (layout && (layout.length > 1 || layout[0] !== layouts[0])) throw new UserError(`bench: --layout ${layout.join(',')} but the nodes of ${file} run ${layouts[0]}`);
+  for (const k of ['rtt', 'loss', 'slow'] as const) if (list(p, k)) throw new UserError(`bench: --${k} with --cluster; the cluster's network and members are what they are`);
+  if (list(p, 'transport')?.some((t) => t !== 'tcp')) throw new UserError('bench: --cluster nodes are processes; --transport can only be tcp');
+  return c;
+}
+
+function hasAxes(p: Parameters<typeof list>[0]): boolean {
+  return ['batch', 'batchwait', 'rate', 'arrival', ...CLUSTER_AXES].some((k) => list(p, k) !== undefined);
+}
+
+/** `--transport`, `--rtt`, `--loss`, `--slow` as plan axes; the families' typed params check the values. */
+function clusterAxes(p: Parameters<typeof list>[0]): Record<string, string[]> {
+  const axes: Record<string, string[]> = {};
+  for (const k of CLUSTER_AXES) {
+    const v = list(p, k);
+    if (v) axes[k] = [...v];
+  }
+  if (axes.transport?.includes('etcd')) {
+    const layouts = list(p, 'layout');
+    if (!layouts || layouts.some((l) => l !== 'wal')) throw new UserError('bench: --transport etcd runs etcd\'s own storage (a WAL and bbolt); give --layout wal, the closest layout, and only it');
+    for (const k of ['rtt', 'loss', 'slow'] as const) if (axes[k]?.some((v) => v !== '0')) throw new UserError(`bench: --${k} is emulated inside raftbench nodes; it cannot be set with --transport etcd`);
+  }
+  return axes;
 }
 
 function stamp(d: Date): string {

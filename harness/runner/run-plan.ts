@@ -14,6 +14,7 @@ import { LatencyRecorder } from './latency-recorder.ts';
 import { MemoryGuard } from './memory-guard.ts';
 import { processWriteBytes } from './proc-io.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
+import type { ClusterFile } from '../../node/cluster/cluster-file.ts';
 import type { Plan, PlannedCase } from './plan.ts';
 
 /** Memory layouts keep every value; a run never holds more payload than this. */
@@ -31,6 +32,8 @@ export interface RunnerOptions {
   readonly budget: MemoryBudget;
   /** A test seam: wraps every RocksDB engine a layout opens (`LayoutOptions.wrapEngine`). */
   readonly wrapEngine?: EngineWrapper;
+  /** Running nodes (`raftbench node`) that cluster families drive with `transport=tcp`, instead of forking their own. */
+  readonly cluster?: ClusterFile;
   /** Polled between ops and runs; when true the runner stops and keeps what finished. */
   readonly shouldStop: () => boolean;
   /** Stops the run, keeping what finished, before memory runs out (default: a MemoryGuard on this process). */
@@ -144,6 +147,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       layout: findLayout(c.params.layout!),
       layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
       seed: rep + 1,
+      ...(opts.cluster ? { cluster: opts.cluster } : {}),
     });
   } catch (err) {
     // The family closed whatever it opened; its directories go too.
@@ -172,6 +176,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const bytes0 = await snapshotEngineBytes(engines);
     const syncs0 = sumSyncs(engines);
     const io0 = processWriteBytes();
+    await instance.collect?.('before');
     const observation = observe(engines, { data: scratch, ...(raftDir ? { raft: raftDir } : {}) });
     const rec = new LatencyRecorder(ops);
     rec.start();
@@ -182,7 +187,8 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     reportSettings(c, opts, engines);
     const observed = observation.finish(n);
     const io1 = processWriteBytes();
-    const syncs = sumSyncs(engines) - syncs0;
+    await instance.collect?.('after');
+    const syncs = sumSyncs(engines) - syncs0 + (instance.remoteSyncs?.() ?? 0);
     const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
     inspect?.(rec);
     const open = openLoopRun(rec, rate, String((c.typed as { arrival?: unknown }).arrival ?? 'fixed'), n, wall);
@@ -191,7 +197,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       nsPerOp: wall / n,
       mbPerSec: c.bytesPerOp > 0 ? (c.bytesPerOp * n) / (wall / 1e9) / 1e6 : 0,
       syncsPerOp: syncs / n,
-      diskBytesPerOp: io0 !== null && io1 !== null ? (io1 - io0) / n : null,
+      diskBytesPerOp: diskBytesPerOp(io0, io1, instance.remoteDiskBytes ? instance.remoteDiskBytes() : 0, n),
       latency: rec.summary(),
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },
@@ -222,6 +228,11 @@ function openLoopRun(rec: LatencyRecorder, rate: number, arrival: string, n: num
     endLagNs: o.endLagNs,
     keptUp: o.endLagNs <= Math.max(BEHIND_FLOOR_NS, BEHIND_FRACTION * plannedNs),
   };
+}
+
+/** This process's written bytes plus those of node processes (when the case has any); null if either is unknown. */
+function diskBytesPerOp(io0: number | null, io1: number | null, remote: number | null, n: number): number | null {
+  return io0 !== null && io1 !== null && remote !== null ? (io1 - io0 + remote) / n : null;
 }
 
 const settingsRead = new WeakMap<RunnerOptions, Set<string>>();

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LayoutDef, LayoutOptions } from '../../engines/layouts/index.ts';
 import type { GroupId, Message, NodeId } from '../../raft/index.ts';
 import type { Deliver, Transport } from '../transport/transport.ts';
+import { conditioned, NO_CONDITIONS, type NetConditions } from '../transport/conditioned.ts';
 import { NotLeaderError, OutcomeUnknownError, ProposalDroppedError, fateOf, type PutOutcome } from '../client-errors.ts';
 import type { Session } from '../command.ts';
 import { Store, type StoreFaults, type StoreOptions, type TruncationPolicy } from '../store.ts';
@@ -52,6 +53,10 @@ export interface ClusterOptions {
   readonly faults?: ClusterFaults;
   /** Group commit of every node's Store (default: the Store's). */
   readonly store?: Pick<StoreOptions, 'maxBatch' | 'batchWaitUs'>;
+  /** Emulated round trip and loss on every node's outgoing messages (transport/conditioned.ts). */
+  readonly net?: NetConditions;
+  /** Per-node Store options: an emulated slow log on one member (StoreOptions.syncDelayUs). */
+  readonly nodeStore?: (id: NodeId) => Pick<StoreOptions, 'syncDelayUs'>;
 }
 
 /**
@@ -98,7 +103,7 @@ export class Cluster {
   async start(id: NodeId): Promise<Store> {
     const layout = await this.#opts.layout.open(this.nodeLayoutOptions(id));
     let store: Store | null = null;
-    const transport = this.#opts.network.join(id, (m: Message) => store?.step(m));
+    const transport = conditioned(this.#opts.network.join(id, (m: Message) => store?.step(m)), this.#opts.net ?? NO_CONDITIONS, (this.#opts.seed ?? 1) * 7907 + id);
     try {
       store = await Store.open({
         id,
@@ -113,6 +118,7 @@ export class Cluster {
         checkQuorum: this.#opts.checkQuorum ?? true,
         ...(this.#opts.faults ? { faults: this.#opts.faults } : {}),
         ...this.#opts.store,
+        ...this.#opts.nodeStore?.(id),
       });
     } catch (err) {
       await transport.close();

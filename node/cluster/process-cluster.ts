@@ -1,9 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Binding } from '../../engines/layouts/index.ts';
 import { OutcomeUnknownError, ProposalDroppedError, type PutOutcome } from '../client-errors.ts';
-import type { FromNode, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
+import type { ClusterFile } from './cluster-file.ts';
+import type { FromNode, NodeCounters, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
 import { SessionPool } from './session-pool.ts';
 
 /** An error a node process answered with; `fate` says whether the write may still apply. */
@@ -19,8 +21,28 @@ type WithoutReq<T> = T extends unknown ? Omit<T, 'req'> : never;
 
 const WORKER = path.join(import.meta.dirname, 'process-node.ts');
 
+export interface ProcessClusterOptions {
+  readonly nodes: number;
+  readonly layout: string;
+  readonly dir: string;
+  readonly binding?: Binding;
+  /** Where every node listens (default 127.0.0.1); `place` may say otherwise per node. */
+  readonly host?: string;
+  /** Separate raft engines go to `<raftDir>/n<id>` (default `<dir>/n<id>/raft`). */
+  readonly raftDir?: string;
+  /** Log truncation of every node (default keep 20, every 50). */
+  readonly truncation?: { keep: number; every: number } | null;
+  /** More of each node's spec: memory budget, group commit, an emulated slow log (see NodeSpec). */
+  readonly spec?: (id: number) => Partial<Pick<NodeSpec, 'budget' | 'tickMs' | 'seed' | 'maxBatch' | 'batchWaitUs' | 'syncDelayUs' | 'net'>>;
+}
+
 interface Node {
-  child: ChildProcess;
+  /** Sends a control message (IPC to a child; a JSON line to a remote node's control port). */
+  send(m: ToNode): void;
+  /** Ends the node (a child: SIGKILL) or, for a remote node, only our connection to it. */
+  kill(): void;
+  /** Resolves when the child exited or the connection closed. */
+  readonly gone: Promise<void>;
   host: string;
   port: number;
   replies: Map<number, (m: FromNode & { op: 'reply' }) => void>;
@@ -34,6 +56,10 @@ export class ProcessCluster {
   readonly #nodes = new Map<number, Node>();
   readonly #sessions = new SessionPool();
   #req = 0;
+  #campaigned = false;
+  #remote = false;
+  /** The node that last answered as leader; puts go there first, without a status round. */
+  #leader: number | null = null;
 
   private constructor(
     readonly size: number,
@@ -41,11 +67,17 @@ export class ProcessCluster {
     readonly dir: string,
     readonly binding: Binding,
     readonly host: string,
+    readonly options: ProcessClusterOptions,
   ) {}
 
-  static async open(opts: { nodes: number; layout: string; dir: string; binding?: Binding; host?: string }): Promise<ProcessCluster> {
-    const c = new ProcessCluster(opts.nodes, opts.layout, opts.dir, opts.binding ?? 'rocksdb', opts.host ?? '127.0.0.1');
-    for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+  static async open(opts: ProcessClusterOptions): Promise<ProcessCluster> {
+    const c = new ProcessCluster(opts.nodes, opts.layout, opts.dir, opts.binding ?? 'rocksdb', opts.host ?? '127.0.0.1', opts);
+    try {
+      for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+    } catch (err) {
+      await c.close().catch(() => undefined); // the start error is the one to report
+      throw err;
+    }
     return c;
   }
 
@@ -65,18 +97,26 @@ export class ProcessCluster {
       peers: Array.from({ length: this.size }, (_, i) => i + 1),
       layout: this.layout,
       dir: path.join(this.dir, `n${id}`),
+      ...(this.options.raftDir ? { raftDir: path.join(this.options.raftDir, `n${id}`) } : {}),
       binding: this.binding,
-      truncation: { keep: 20, every: 50 },
+      truncation: this.options.truncation === undefined ? { keep: 20, every: 50 } : this.options.truncation,
       host: this.host,
+      ...this.options.spec?.(id),
     };
-    const child = fork(WORKER, [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, RAFTBENCH_NODE_SPEC: JSON.stringify(spec) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const node: Node = { child, host: '', port: 0, replies: new Map() };
+    const env = { ...process.env, RAFTBENCH_NODE_SPEC: JSON.stringify(spec) };
+    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const node: Node = {
+      send: (m) => child.send(m),
+      kill: () => child.kill('SIGKILL'),
+      gone: new Promise((resolve) => child.once('exit', () => resolve())),
+      host: '',
+      port: 0,
+      replies: new Map(),
+    };
+    let early: ((code: number | null) => void) | undefined;
     await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`node ${id} exited with ${code} before listening`)));
+      early = (code) => reject(new Error(`node ${id} exited with ${code} before listening`));
+      child.once('exit', early);
       child.on('message', (m: FromNode) => {
         if (m.op === 'listening') {
           node.host = m.host;
@@ -88,17 +128,63 @@ export class ProcessCluster {
         }
       });
     });
-    child.removeAllListeners('exit');
-    child.on('exit', () => {
-      // A write the node took may have reached the log before it died.
+    child.off('exit', early!);
+    this.#watch(id, node);
+    this.#nodes.set(id, node);
+    for (const [other, n] of this.#nodes) {
+      for (const [peer, p] of this.#nodes) if (peer !== other) n.send({ op: 'peer', id: peer, host: p.host, port: p.port } satisfies ToNode);
+    }
+  }
+
+  /** When a node goes, its open requests are answered `unknown`: a write it took may have reached the log. */
+  #watch(id: number, node: Node): void {
+    void node.gone.then(() => {
       for (const r of node.replies.values()) r({ op: 'reply', req: -1, ok: false, error: `node ${id} exited`, fate: 'unknown' });
       node.replies.clear();
       if (this.#nodes.get(id) === node) this.#nodes.delete(id);
     });
-    this.#nodes.set(id, node);
-    for (const [other, n] of this.#nodes) {
-      for (const [peer, p] of this.#nodes) if (peer !== other) n.child.send({ op: 'peer', id: peer, host: p.host, port: p.port } satisfies ToNode);
+  }
+
+  /**
+   * A client of running nodes (`raftbench node`, placed by a cluster file): connects to every node's
+   * control port. `close` only disconnects; the nodes keep running, and `start`/`kill` do not apply.
+   */
+  static async connect(file: ClusterFile, timeoutMs = 10_000): Promise<ProcessCluster> {
+    const first = file.nodes[0]!;
+    const c = new ProcessCluster(file.nodes.length, first.layout, first.dir, file.binding, first.host, { nodes: file.nodes.length, layout: first.layout, dir: first.dir });
+    c.#remote = true;
+    try {
+      for (const n of file.nodes) {
+        const socket = await connectControl(n.control, timeoutMs).catch((err: unknown) => {
+          throw new Error(`node ${n.id}: no answer on its control address ${n.control.host}:${n.control.port} (${err instanceof Error ? err.message : String(err)})`);
+        });
+        const node: Node = {
+          send: (m) => socket.write(JSON.stringify(m) + '\n'),
+          kill: () => socket.destroy(),
+          gone: new Promise((resolve) => socket.once('close', () => resolve())),
+          host: n.host,
+          port: n.port,
+          replies: new Map(),
+        };
+        readLines(socket, (line) => {
+          const m = JSON.parse(line) as FromNode;
+          if (m.op !== 'reply') return;
+          node.replies.get(m.req)?.(m);
+          node.replies.delete(m.req);
+        });
+        c.#nodes.set(n.id, node);
+        c.#watch(n.id, node);
+      }
+    } catch (err) {
+      await c.close();
+      throw err;
     }
+    return c;
+  }
+
+  /** Whether this cluster only connects to nodes it did not start (`connect`). */
+  get remote(): boolean {
+    return this.#remote;
   }
 
   /** SIGKILL: the process dies wherever it is. */
@@ -106,7 +192,7 @@ export class ProcessCluster {
     const n = this.#nodes.get(id);
     if (!n) return;
     this.#nodes.delete(id);
-    n.child.kill('SIGKILL');
+    n.kill();
   }
 
   /**
@@ -129,7 +215,7 @@ export class ProcessCluster {
           resolve({ op: 'reply', req, ok: false, error: `node ${id} did not answer within ${timeoutMs} ms`, fate: 'unknown' });
         }, timeoutMs);
       }
-      n.child.send({ ...body, req } as ToNode);
+      n.send({ ...body, req } as ToNode);
     });
   }
 
@@ -138,10 +224,21 @@ export class ProcessCluster {
     return r.ok ? (r.status ?? null) : null;
   }
 
+  /** A node's cumulative counters (store and engines), or null when it does not answer. */
+  async counters(id: number): Promise<NodeCounters | null> {
+    const r = await this.#call(id, { op: 'counters' }, 5000);
+    return r.ok ? (r.counters ?? null) : null;
+  }
+
   async leader(timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    if (!this.#campaigned && this.ids.length > 0) {
+      // Speed up the first election: any node may campaign; raft still decides.
+      this.#campaigned = true;
+      await this.#call(this.ids[0]!, { op: 'campaign' }, 5000).catch(() => undefined);
+    }
     for (;;) {
-      for (const id of this.ids) if ((await this.status(id).catch(() => null))?.leader) return id;
+      for (const id of this.ids) if ((await this.status(id).catch(() => null))?.leader) return (this.#leader = id);
       if (Date.now() > deadline) throw new Error(`no leader within ${timeoutMs} ms`);
       await sleep(20);
     }
@@ -167,7 +264,7 @@ export class ProcessCluster {
       while (Date.now() < deadline) {
         let id: number;
         try {
-          id = await this.leader(Math.max(1, deadline - Date.now()));
+          id = this.#leader !== null && this.#nodes.has(this.#leader) ? this.#leader : await this.leader(Math.max(1, deadline - Date.now()));
         } catch (err) {
           last = err instanceof Error ? err : new Error(String(err));
           break;
@@ -180,10 +277,12 @@ export class ProcessCluster {
           r = await this.#call(id, body, left + 1000);
         } catch (err) {
           last = err instanceof Error ? err : new Error(String(err)); // not running: nothing was sent
+          if (this.#leader === id) this.#leader = null;
           await sleep(10);
           continue;
         }
         if (r.ok) return { status: 'committed' };
+        if (this.#leader === id) this.#leader = null;
         last = new NodeReplyError(r.fate, r.error, r.notLeader ?? false);
         if (r.fate === 'unknown') unknown = last;
         await sleep(10);
@@ -195,6 +294,24 @@ export class ProcessCluster {
     return { status: 'failed', error: last };
   }
 
+  /** The node that last answered as leader (null before the first `leader()`). */
+  get knownLeader(): number | null {
+    return this.#leader;
+  }
+
+  /** A read on the leader, retried on another node when leadership moved (up to `timeoutMs`). */
+  async read(key: Buffer, linearizable: boolean, timeoutMs = 10_000): Promise<Buffer | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const id = this.#leader !== null && this.#nodes.has(this.#leader) ? this.#leader : await this.leader(Math.max(1, deadline - Date.now()));
+      const r = await this.#call(id, { op: 'get', key: key.toString('base64'), linearizable }, Math.max(1, deadline - Date.now()));
+      if (r.ok) return r.value ? Buffer.from(r.value, 'base64') : null;
+      if (this.#leader === id) this.#leader = null;
+      if (!r.notLeader || Date.now() > deadline) throw new NodeReplyError('failed', r.error, r.notLeader ?? false);
+      await sleep(2);
+    }
+  }
+
   async get(id: number, key: Buffer, linearizable = false): Promise<Buffer | null> {
     const r = await this.#call(id, { op: 'get', key: key.toString('base64'), linearizable });
     if (!r.ok) throw new Error(r.error);
@@ -204,10 +321,43 @@ export class ProcessCluster {
   async close(): Promise<void> {
     for (const id of this.ids) {
       const n = this.#nodes.get(id)!;
-      const exited = new Promise((resolve) => n.child.once('exit', resolve));
-      await Promise.race([this.#call(id, { op: 'close' }), sleep(5000)]);
-      await Promise.race([exited, sleep(5000)]);
-      n.child.kill('SIGKILL');
+      if (!this.#remote) await Promise.race([this.#call(id, { op: 'close' }), sleep(5000)]);
+      if (!this.#remote) await Promise.race([n.gone, sleep(5000)]);
+      n.kill();
+      await Promise.race([n.gone, sleep(5000)]);
     }
   }
+}
+
+function connectControl(addr: { host: string; port: number }, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: addr.host, port: addr.port, noDelay: true });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.on('error', () => s.destroy());
+      resolve(s);
+    });
+    s.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+function readLines(s: net.Socket, onLine: (line: string) => void): void {
+  let buf = '';
+  s.setEncoding('utf8');
+  s.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
 }
