@@ -155,8 +155,8 @@ test('bench writes a report; report renders hostile names as text; the page load
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const pages: Array<[string, string, readonly string[]]> = [
-      [path.join(evilDir, 'report.html'), SCREENSHOT, ['warnings', 'verdict', 'run', 'device', 'explain', 'tables', 'charts']],
-      [cmpFile, path.join(path.dirname(SCREENSHOT), 'report-compare.png'), ['warnings', 'verdict', 'run', 'device', 'explain', 'comparison', 'tables', 'charts']],
+      [path.join(evilDir, 'report.html'), SCREENSHOT, ['warnings', 'verdict', 'capacity', 'run', 'device', 'explain', 'tables', 'charts']],
+      [cmpFile, path.join(path.dirname(SCREENSHOT), 'report-compare.png'), ['warnings', 'verdict', 'capacity', 'run', 'device', 'explain', 'comparison', 'tables', 'charts']],
     ];
     for (const [file, shot, sections] of pages) {
       const { seen, facts } = await open(browser, file, shot);
