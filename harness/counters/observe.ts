@@ -37,12 +37,15 @@ export function observe(engines: readonly Engine[], dirs: { readonly data: strin
       const delta: Record<string, number> = {};
       for (const k of Object.keys(stats1)) delta[k] = (stats1[k] ?? 0) - (stats0[k] ?? 0);
       const reports = (k: string) => unique.some((e) => e.stats?.()[k] !== undefined);
+      const withFiles = unique.filter((e) => e.dir !== null);
+      const allCountSyncs = withFiles.length > 0 && withFiles.every((e) => e.stats?.().durableSyncs !== undefined);
       const deviceBytes = devs.reduce((s, d) => s + d.bytesPerOp, 0);
       const engineCounts: Record<string, number> = {};
       for (const k of OBSERVED_KEYS) if (k !== 'durableSyncs' && reports(k)) engineCounts[k] = delta[k] ?? 0;
       return {
         payloadBytesPerOp: per(payloadBytes),
-        engineSyncsPerOp: reports('durableSyncs') ? per(delta.durableSyncs ?? 0) : null,
+        // Only when every engine with files counts its own syncs: LMDB does not, and a sum without it would read 0.
+        engineSyncsPerOp: allCountSyncs ? per(delta.durableSyncs ?? 0) : null,
         devices: devs,
         writeAmp: devs.length > 0 && payloadBytes > 0 ? deviceBytes / per(payloadBytes) : null,
         engine: engineCounts,
