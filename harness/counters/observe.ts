@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { OBSERVED_KEYS, type Engine } from '../../engines/engine.ts';
 import type { ObservedIo } from '../../analysis/results-schema.ts';
-import { blockDeviceOf, deviceDelta, readDiskstats, type BlockDevice, type DeviceCounters } from './diskstats.ts';
+import { blockDeviceOf, deviceDelta, readDiskstats, type BlockDevice } from './diskstats.ts';
 
 /**
  * What really happened below the engines during a run's timed ops: device flushes and bytes from
@@ -90,4 +90,3 @@ function payload(engines: readonly Engine[]): number {
   return n;
 }
 
-export type { DeviceCounters };
