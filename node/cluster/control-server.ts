@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { FromNode, ToNode } from './node-protocol.ts';
 import type { RunningNode } from './node-runtime.ts';
+import { readLines } from './json-lines.ts';
 
 /**
  * A node's client port for `raftbench node`: the control messages of node-protocol.ts as JSON, one per
@@ -13,25 +14,18 @@ export async function serveControl(node: RunningNode, host: string, port: number
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => s.destroy());
-    let buf = '';
-    s.setEncoding('utf8');
-    s.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        let m: ToNode;
-        try {
-          m = JSON.parse(line) as ToNode;
-        } catch {
-          s.destroy(); // not a client of ours
-          return;
-        }
-        void node.handle(m).then((r: FromNode | null) => {
-          if (r && !s.destroyed) s.write(JSON.stringify(r) + '\n');
-        });
+    readLines(s, (line) => {
+      if (s.destroyed) return;
+      let m: ToNode;
+      try {
+        m = JSON.parse(line) as ToNode;
+      } catch {
+        s.destroy(); // not a client of ours
+        return;
       }
+      void node.handle(m).then((r: FromNode | null) => {
+        if (r && !s.destroyed) s.write(JSON.stringify(r) + '\n');
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {

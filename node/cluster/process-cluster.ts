@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readLines } from './json-lines.ts';
 import type { Binding } from '../../engines/layouts/index.ts';
 import { OutcomeUnknownError, ProposalDroppedError, type PutOutcome } from '../client-errors.ts';
 import type { ClusterFile } from './cluster-file.ts';
@@ -348,16 +349,3 @@ function connectControl(addr: { host: string; port: number }, timeoutMs: number)
   });
 }
 
-function readLines(s: net.Socket, onLine: (line: string) => void): void {
-  let buf = '';
-  s.setEncoding('utf8');
-  s.on('data', (chunk: string) => {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line) onLine(line);
-    }
-  });
-}
