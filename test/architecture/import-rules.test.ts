@@ -5,8 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sources } from '../helpers/sources.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -28,15 +29,6 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 const TEST_DOUBLES = 'engines/testing/';
 const MAY_USE_DOUBLES = ['crash/', 'test/'];
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sources(p));
-    else if (name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** Every relative module specifier in a source: static imports and exports, `import('...')`, side-effect imports. */
 export function importsOf(src: string): string[] {

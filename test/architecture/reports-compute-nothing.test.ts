@@ -6,19 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sources } from '../helpers/sources.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** Value imports from here are computing: a renderer must take their results from the model. */
 const COMPUTING = ['analysis/stats/', 'analysis/compare/', 'analysis/gate/merge.ts', 'analysis/report/build.ts'];
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? sources(p) : name.endsWith('.ts') ? [p] : [];
-  });
-}
 
 /** `import { a, type B } from '...'` and `export { a } from '...'` with their value names (type-only ones dropped). */
 export function valueImports(src: string): Array<{ spec: string; names: string[] }> {

@@ -5,8 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sources } from '../helpers/sources.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** Every top-level source folder (as in import-rules.test.ts). */
@@ -24,15 +25,6 @@ const PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ['regular expression over warnings', /warnings\b.*\/[^/\s]+\/[gimsuy]*\.test\(/],
 ];
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sources(p));
-    else if (name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** `file:line: pattern: source line` for every match in `text`. */
 export function textMatches(file: string, text: string): string[] {
