@@ -116,3 +116,16 @@ export function openLoop(clients: number, ops: number, sink: OpSink, stop: () =>
     pump();
   });
 }
+
+/**
+ * The load of a replica family's run: closed loop with `clients` waiting clients, or open loop at
+ * `load.rate` ops/s when it is set. `run` numbers the runs of one instance (warm-up, timed, ...), so each
+ * gets its own seeded arrival schedule.
+ */
+export function driveLoad(
+  clients: number, ops: number, sink: OpSink, stop: () => boolean, op: (seq: number) => Promise<void>,
+  load: { readonly rate?: number; readonly arrival?: Arrival }, seed: number, run: number,
+): Promise<number> {
+  const rate = load.rate ?? 0;
+  return rate > 0 ? openLoop(clients, ops, sink, stop, op, { rate, arrival: load.arrival ?? 'fixed', seed: seed * 1000 + run }) : closedLoop(clients, ops, sink, stop, op);
+}

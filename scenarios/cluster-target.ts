@@ -9,7 +9,7 @@ import type { NetConditions } from '../node/transport/conditioned.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
 import type { CaseContext, CaseInstance } from './family.ts';
 import { enumParam, intParam, ParamError } from './params.ts';
-import { closedLoop, openLoop, type Arrival } from './client-load.ts';
+import { driveLoad, type Arrival } from './client-load.ts';
 import { randomValue } from './value.ts';
 
 export const TRANSPORTS = ['tcp', 'local', 'etcd'] as const;
@@ -284,9 +284,7 @@ export function clusterWriteInstance(
     async run(n, sink, stop) {
       const first = next;
       next += n;
-      const put = (i: number) => target.put(key(first + i), value);
-      const rate = params.rate ?? 0;
-      ops = rate > 0 ? await openLoop(params.clients, n, sink, stop, put, { rate, arrival: params.arrival ?? 'fixed', seed: seed * 1000 + runs++ }) : await closedLoop(params.clients, n, sink, stop, put);
+      ops = await driveLoad(params.clients, n, sink, stop, (i) => target.put(key(first + i), value), params, seed, runs++);
       return ops;
     },
     engines: () => target.engines(),

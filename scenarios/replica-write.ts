@@ -2,7 +2,7 @@ import { Store, type StoreStats } from '../node/store.ts';
 import type { CaseInstance } from './family.ts';
 import { defineFamily, openOnLayout } from './family.ts';
 import { intParam, VALUE_SIZE } from './params.ts';
-import { closedLoop, openLoop, OPEN_LOOP_PARAMS, type Arrival } from './client-load.ts';
+import { driveLoad, OPEN_LOOP_PARAMS, type Arrival } from './client-load.ts';
 import { GROUP_COMMIT_PARAMS, groupCommit } from './group-commit.ts';
 import { randomValue, seqKey } from './value.ts';
 
@@ -55,13 +55,10 @@ export function storeInstance(
       const first = next;
       next += n;
       before = stores.map((s) => ({ ...s.stats }));
-      const put1 = (i: number) => put(first + i, value);
-      const rate = params.rate ?? 0;
       // The leader's truncations, marked on the latency-over-time chart where they happened.
       const off = store.onTruncation(() => sink.mark?.('truncation'));
       try {
-        // Each run (warm-up, timed) gets its own arrival schedule from the store's seed.
-        ops = rate > 0 ? await openLoop(clients, n, sink, stop, put1, { rate, arrival: params.arrival ?? 'fixed', seed: seed * 1000 + runs++ }) : await closedLoop(clients, n, sink, stop, put1);
+        ops = await driveLoad(clients, n, sink, stop, (i) => put(first + i, value), params, seed, runs++);
       } finally {
         off();
       }
