@@ -1,39 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { isRoot, mountTmpfs, oneLineExit2 } from '../helpers/tmpfs.ts';
 
-const isRoot = process.getuid?.() === 0;
 
-/** Mounts a tmpfs of `size` at `dir` (root only); returns the unmount, or null when mounting is not allowed here. */
-function mountTmpfs(dir: string, size: string): (() => void) | null {
-  if (!isRoot) return null;
-  mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  return () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-}
 
-/** Exit 2, exactly one line on stderr matching `re`, no stack trace. */
-function oneLineExit2(r: CliResult, re: RegExp): void {
-  assert.equal(r.code, 2, r.stdout + r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, re);
-  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
-}
 
 test('ENOSPC on the data dir (a real 3 MiB tmpfs): one line, exit 2, valid partial results marked incomplete', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
   const { dir, cleanup } = await tmpDir('enospc-');
   const data = path.join(dir, 'full');
-  const unmount = mountTmpfs(data, '3m');
+  const unmount = mountTmpfs(data, 'size=3m');
   if (!unmount) {
     t.skip('mount -t tmpfs is not allowed here');
     await cleanup();
@@ -64,7 +45,7 @@ test('ENOSPC on the data dir (a real 3 MiB tmpfs): one line, exit 2, valid parti
 test('a read-only data dir (tmpfs remounted ro): one line, exit 2', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
   const { dir, cleanup } = await tmpDir('erofs-');
   const data = path.join(dir, 'ro');
-  const unmount = mountTmpfs(data, '1m');
+  const unmount = mountTmpfs(data, 'size=1m');
   if (!unmount) {
     t.skip('mount -t tmpfs is not allowed here');
     await cleanup();
@@ -102,7 +83,7 @@ test('a file where the data dir should be (EEXIST / ENOTDIR): one line naming th
 test('ENOSPC on the results dir (a 128 KiB tmpfs): one line, exit 2, and results.json stays a whole, valid file (no short write, no temp file)', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
   const { dir, cleanup } = await tmpDir('outfull-');
   const outRoot = path.join(dir, 'small');
-  const unmount = mountTmpfs(outRoot, '128k');
+  const unmount = mountTmpfs(outRoot, 'size=128k');
   if (!unmount) {
     t.skip('mount -t tmpfs is not allowed here');
     await cleanup();

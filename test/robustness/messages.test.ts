@@ -1,25 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { ProgressLine } from '../../harness/runner/progress.ts';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { isRoot, mountTmpfs, oneLineExit2 } from '../helpers/tmpfs.ts';
 
 // Issue 16, items 10-18: each mistake ends in one line naming the flag and the value, exit 2 (or, for
 // --help, the help and exit 0); never a stack trace, never Node's own wording.
 
-const isRoot = process.getuid?.() === 0;
 
-function oneLineExit2(r: CliResult, re: RegExp): void {
-  assert.equal(r.code, 2, r.stdout + r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, re);
-  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
-}
 
 test('flag values: --ops too large, a value starting with -, an empty --layout (items 10, 12, 15)', async () => {
   const { dir, cleanup } = await tmpDir('msg-');
@@ -83,15 +75,6 @@ test('the progress line keeps its ETA at 80 columns (item 18)', () => {
   assert.match(line, /eta \S+$/);
 });
 
-function mountTmpfs(dir: string, opts: string): (() => void) | null {
-  mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  return () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-}
 
 test('--out inside a read-only file system: one line naming --out and EROFS once (item 13)', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
   const { dir, cleanup } = await tmpDir('msg-ro-');
