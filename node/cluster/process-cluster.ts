@@ -8,6 +8,7 @@ import { OutcomeUnknownError, ProposalDroppedError, type PutOutcome } from '../c
 import type { ClusterFile } from './cluster-file.ts';
 import type { FromNode, NodeCounters, NodeSpec, NodeStatus, ToNode } from './node-protocol.ts';
 import { SessionPool } from './session-pool.ts';
+import { nodeWorkerFile } from './worker-bundle.ts';
 
 /** An error a node process answered with; `fate` says whether the write may still apply. */
 export class NodeReplyError extends Error {
@@ -20,7 +21,6 @@ export class NodeReplyError extends Error {
 /** Omit<T, 'req'> for each member of a union. */
 type WithoutReq<T> = T extends unknown ? Omit<T, 'req'> : never;
 
-const WORKER = path.join(import.meta.dirname, 'process-node.ts');
 
 export interface ProcessClusterOptions {
   readonly nodes: number;
@@ -74,7 +74,13 @@ export class ProcessCluster {
   static async open(opts: ProcessClusterOptions): Promise<ProcessCluster> {
     const c = new ProcessCluster(opts.nodes, opts.layout, opts.dir, opts.binding ?? 'rocksdb', opts.host ?? '127.0.0.1', opts);
     try {
-      for (let id = 1; id <= opts.nodes; id++) await c.start(id);
+      // All nodes start at once (each process's start-up is mostly CPU, and independent), then learn
+      // where the others listen.
+      const ids = Array.from({ length: opts.nodes }, (_, i) => i + 1);
+      const started = await Promise.allSettled(ids.map((id) => c.#spawn(id)));
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      c.#announce();
     } catch (err) {
       await c.close().catch(() => undefined); // the start error is the one to report
       throw err;
@@ -93,6 +99,19 @@ export class ProcessCluster {
 
   /** Starts node `id` (again) on its data directory and tells every node where everyone listens. */
   async start(id: number): Promise<void> {
+    await this.#spawn(id);
+    this.#announce();
+  }
+
+  /** Tells every node where every other node listens. */
+  #announce(): void {
+    for (const [other, n] of this.#nodes) {
+      for (const [peer, p] of this.#nodes) if (peer !== other) n.send({ op: 'peer', id: peer, host: p.host, port: p.port } satisfies ToNode);
+    }
+  }
+
+  /** Starts node `id`'s process and waits until it listens. */
+  async #spawn(id: number): Promise<void> {
     const spec: NodeSpec = {
       id,
       peers: Array.from({ length: this.size }, (_, i) => i + 1),
@@ -105,7 +124,7 @@ export class ProcessCluster {
       ...this.options.spec?.(id),
     };
     const env = { ...process.env, RAFTBENCH_NODE_SPEC: JSON.stringify(spec) };
-    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(await nodeWorkerFile(), [], { execArgv: ['--enable-source-maps'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const node: Node = {
       send: (m) => child.send(m),
       kill: () => child.kill('SIGKILL'),
@@ -132,9 +151,6 @@ export class ProcessCluster {
     child.off('exit', early!);
     this.#watch(id, node);
     this.#nodes.set(id, node);
-    for (const [other, n] of this.#nodes) {
-      for (const [peer, p] of this.#nodes) if (peer !== other) n.send({ op: 'peer', id: peer, host: p.host, port: p.port } satisfies ToNode);
-    }
   }
 
   /** When a node goes, its open requests are answered `unknown`: a write it took may have reached the log. */
