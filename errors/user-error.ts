@@ -37,10 +37,23 @@ const STRERROR: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** The errno code of a file-system error a user can fix, else null. */
 export function userErrno(err: unknown): string | null {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (typeof code === 'string') return USER_ERRNO.has(code) ? code : null;
-  const msg = err instanceof Error ? err.message : '';
-  return STRERROR.find(([re]) => re.test(msg))?.[1] ?? null;
+  const found = userErrnoCause(err);
+  return found ? found.code : null;
+}
+
+/**
+ * The error in `err`'s cause chain that carries a user-fixable errno, with that code: a wrapper (RocksDB 9's
+ * "Database is not closed" after its background error, say) keeps the file system's refusal as `cause`.
+ */
+export function userErrnoCause(err: unknown): { error: unknown; code: string } | null {
+  for (let e = err, depth = 0; e != null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && USER_ERRNO.has(code)) return { error: e, code };
+    const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+    const byText = STRERROR.find(([re]) => re.test(msg))?.[1];
+    if (byText) return { error: e, code: byText };
+  }
+  return null;
 }
 
 /** The first line of an error's message, without Node's `CODE: ` prefix (so a code is never printed twice). */

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command.ts';
 import { bool, int, list, parseFlags, str, flagHelp, type FlagSpecs } from '../args.ts';
-import { errorLine, invalidChoice, UserError, userErrno } from '../../errors/user-error.ts';
+import { errorLine, invalidChoice, UserError, userErrno, userErrnoCause } from '../../errors/user-error.ts';
 import { parseSizes, formatSize } from '../../analysis/sizes.ts';
-import { BINDINGS, layoutNames, type Binding } from '../../engines/layouts/index.ts';
+import { BINDINGS, DEFAULT_BINDING, layoutNames, type Binding } from '../../engines/layouts/index.ts';
 import { readClusterFile, type ClusterFile } from '../../node/cluster/cluster-file.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
@@ -38,7 +38,7 @@ const FLAGS: FlagSpecs = {
   out: { type: 'string', help: 'results directory (default results/<run-id>); must not hold results' },
   dir: { type: 'string', help: 'data directory for the engines (default results/.data)' },
   'raft-dir': { type: 'string', help: 'where separate raft engines live (another disk, tmpfs)' },
-  binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default rocksdb; shared-cf is always rocksdb9)` },
+  binding: { type: 'string', help: `RocksDB binding: ${BINDINGS.join(' or ')} (default ${DEFAULT_BINDING}; shared-cf is always rocksdb9)` },
   batch: { type: 'string', help: 'ReplicaWrite/ClusterWrite group commit, comma-separated: 1 (none), auto, or N proposals per append' },
   batchwait: { type: 'string', help: 'with --batch: microseconds to wait for more proposals, comma-separated (default 0)' },
   rate: { type: 'string', help: 'open loop: offered ops/s, comma-separated (ReplicaWrite, ClusterWrite, MultiRange; default closed loop)' },
@@ -74,7 +74,7 @@ export const command: Command = {
       return 0;
     }
     if (p.positionals.length > 0) throw new UserError(`bench: unexpected argument "${p.positionals[0]}"; bench takes only flags (see bench --help)`);
-    const binding = (str(p, 'binding') ?? 'rocksdb') as Binding;
+    const binding = (str(p, 'binding') ?? DEFAULT_BINDING) as Binding;
     if (!BINDINGS.includes(binding)) throw invalidChoice('binding', binding, BINDINGS);
     const sizesFlag = list(p, 'sizes');
     const cluster = str(p, 'cluster') ? benchClusterFile(str(p, 'cluster')!, p) : undefined;
@@ -160,8 +160,18 @@ export const command: Command = {
     if (raftRoot) for (const d of cleanStaleScratch(raftRoot, { unmarkedRunIds: false })) say(`removed stale scratch ${d}`);
 
     let stopReason: string | null = null;
+    // A save rewrites the whole results file (over 100 ms once it holds a quick suite; saved after every
+    // run, the rfc suite spent minutes on it): finished runs are saved once saving has cost at most
+    // 1/SAVE_SHARE of the time since the last save, and within SAVE_EVERY_MS at the latest. A second
+    // signal saves what is pending before exiting.
+    let lastSave = 0;
+    let lastSaveMs = 0;
+    let pending = false;
     const onSignal = (sig: NodeJS.Signals) => {
-      if (stopReason) process.exit(130); // second signal: results so far are already on disk
+      if (stopReason) {
+        if (pending) trySave(outDir, results);
+        process.exit(130); // second signal: results so far are on disk
+      }
       stopReason = `interrupted by ${sig}`;
       say(`\n${sig}: stopping after the current op; finished runs are kept (again to quit at once)`);
     };
@@ -197,7 +207,12 @@ export const command: Command = {
         },
         onResults: async (benchmarks) => {
           results.benchmarks = [...benchmarks];
+          pending = Date.now() - lastSave < Math.min(SAVE_EVERY_MS, SAVE_SHARE * lastSaveMs);
+          if (pending) return;
+          const t0 = Date.now();
           saveResults(outDir, results);
+          lastSave = Date.now();
+          lastSaveMs = lastSave - t0;
         },
       });
       progress.clear();
@@ -226,7 +241,11 @@ export const command: Command = {
     if (shared.length > 0) {
       results.warnings.push(warning('device-shared', 'warning', `device flushes well above the engines' own syncs in ${shared.length} benchmark(s) (e.g. ${shared[0]!.name}): another process's I/O is counted in /proc/diskstats; flushes and write amplification are upper bounds there`));
     }
-    saveResults(outDir, results);
+    try {
+      saveResults(outDir, results);
+    } catch (err) {
+      throw asUserError(err, outDir);
+    }
     if (outDir.startsWith(resultsRoot + path.sep)) pointLatest(resultsRoot, outDir);
     const report = bool(p, 'no-report') ? { lines: [], error: null } : await (await import('./report.ts')).benchReportLines(outDir, results);
     if (!quiet) process.stdout.write(runSummaryText(results) + '\n' + explainText(results));
@@ -256,6 +275,11 @@ function behindWarnings(results: ResultsFile): Warning[] {
   const r = b.runs.find((x) => x.open && !x.open.keptUp)!.open!;
   return [warning('open-loop-behind', 'warning', `open loop could not keep up in ${behind.length} benchmark(s) (e.g. ${b.name}: offered ${r.rateOpsPerSec} ops/s, achieved ${Math.round(r.achievedOpsPerSec)}, ended ${formatNs(r.endLagNs)} behind, queue up to ${r.maxBacklog}); latency there grows with the run's length`)];
 }
+
+/** How long a finished run may wait to be written to results.json (a SIGKILL loses at most this). */
+const SAVE_EVERY_MS = 5000;
+/** Saving may take at most 1/SAVE_SHARE of a run's wall time. */
+const SAVE_SHARE = 20;
 
 const CLUSTER_AXES = ['transport', 'rtt', 'loss', 'slow'] as const;
 
@@ -337,7 +361,7 @@ function trySave(dir: string, results: ResultsFile): void {
 
 /** Disk errors a user can fix become one line (exit 2); the results file says the run is incomplete. */
 function asUserError(err: unknown, outDir: string): unknown {
-  const code = userErrno(err);
-  if (code !== null) return new UserError(`bench stopped: ${code}: ${errorLine(err)}; finished runs kept in ${outDir} (marked incomplete)`);
+  const found = userErrnoCause(err);
+  if (found !== null) return new UserError(`bench stopped: ${found.code}: ${errorLine(found.error)}; finished runs kept in ${outDir} (marked incomplete)`);
   return err;
 }

@@ -155,6 +155,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
     throw err;
   }
+  let failed = false;
   try {
     // Open loop warms up at its rate, for at most a quarter second.
     const warmOps = rate > 0 ? Math.max(1, Math.min(suite.warmupOps, Math.round(rate / 4))) : suite.warmupOps;
@@ -185,9 +186,10 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const wall = nowNs() - t0;
     if (n < ops) return null;
     reportSettings(c, opts, engines);
-    const observed = observation.finish(n);
     const io1 = processWriteBytes();
     await instance.collect?.('after');
+    // After the nodes' counters are in (a cluster of processes; a few ms of IPC, no I/O).
+    const observed = observation.finish(n, instance.remoteObserved?.() ?? null);
     const syncs = sumSyncs(engines) - syncs0 + (instance.remoteSyncs?.() ?? 0);
     const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
     inspect?.(rec);
@@ -204,8 +206,15 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       observed,
       ...(open ? { open } : {}),
     };
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    await instance.close();
+    // A close that fails after the run failed (RocksDB 9 refuses to close after its own write error) must
+    // not hide the error that explains both.
+    await instance.close().catch((err: unknown) => {
+      if (!failed) throw err;
+    });
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
   }
