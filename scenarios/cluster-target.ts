@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine, EngineCounters } from '../engines/engine.ts';
+import type { RemoteObserved } from '../engines/observed-stats.ts';
 import { Cluster } from '../node/cluster/cluster.ts';
 import type { NodeCounters } from '../node/cluster/node-protocol.ts';
 import { ProcessCluster } from '../node/cluster/process-cluster.ts';
@@ -211,6 +212,8 @@ async function openEtcd(ctx: CaseContext<ClusterParams>, opts: OpenClusterOption
         state: { ...zero, syncs: m.backendCommits },
         ioWriteBytes: m.ioWriteBytes,
         messagesSent: 0,
+        // etcd's own counts: every WAL fsync and every bbolt commit (which fsyncs) is a durable sync.
+        engineStats: { stats: { durableSyncs: m.walFsyncs + m.backendCommits, walBytes: m.walBytes }, reported: ['durableSyncs', 'walBytes'], countsSyncs: true },
       })),
     slowIsLeader: () => false,
     close: () => e.close(),
@@ -251,6 +254,24 @@ export class RunCounters {
     return this.delta((n) => n.raft.syncs + (n.state?.syncs ?? 0));
   }
 
+  /** The nodes' engine counts over the run, or null when a node did not report them (etcd). */
+  observed(): RemoteObserved | null {
+    if (this.#after.length === 0 || this.#after.some((n, i) => !n.engineStats || !this.#before[i]?.engineStats)) return null;
+    const stats: Record<string, number> = {};
+    const reported = new Set<string>();
+    this.#after.forEach((a, i) => {
+      const b = this.#before[i]!.engineStats!;
+      for (const k of a.engineStats!.reported) reported.add(k);
+      for (const [k, v] of Object.entries(a.engineStats!.stats)) stats[k] = (stats[k] ?? 0) + v - (b.stats[k] ?? 0);
+    });
+    return {
+      stats,
+      reported: [...reported],
+      countsSyncs: this.#after.every((n) => n.engineStats!.countsSyncs),
+      payloadBytes: this.delta((n) => n.raft.bytes + (n.state?.bytes ?? 0)),
+    };
+  }
+
   diskBytes(): number | null {
     if (this.#after.some((n) => n.ioWriteBytes === null) || this.#before.some((n) => n.ioWriteBytes === null)) return null;
     return this.delta((n) => n.ioWriteBytes ?? 0);
@@ -289,7 +310,7 @@ export function clusterWriteInstance(
     },
     engines: () => target.engines(),
     collect: (phase) => run.collect(phase),
-    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes() } : {}),
+    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes(), remoteObserved: () => run.observed() } : {}),
     extra() {
       const per = (x: number) => (ops > 0 ? x / ops : 0);
       const leaderSyncs = run.delta((c) => c.store.logSyncs, true);

@@ -1,4 +1,5 @@
 import type { Layout, LayoutDef, LayoutOptions } from '../engines/layouts/index.ts';
+import type { RemoteObserved } from '../engines/observed-stats.ts';
 import type { Engine } from '../engines/engine.ts';
 import type { ParamSchema, ParamsOf } from './params.ts';
 import type { ClusterFile } from '../node/cluster/cluster-file.ts';
@@ -86,6 +87,8 @@ export interface CaseInstance {
   remoteSyncs?(): number;
   /** Bytes written to storage in the last `run` by those processes (/proc/<pid>/io), or null if unknown. */
   remoteDiskBytes?(): number | null;
+  /** The engines' own counts in the last `run` from those processes (null: a node did not report them). */
+  remoteObserved?(): RemoteObserved | null;
   close(): Promise<void>;
 }
 

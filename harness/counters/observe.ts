@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { OBSERVED_KEYS, type Engine } from '../../engines/engine.ts';
+import { engineStatsSnapshot, type RemoteObserved } from '../../engines/observed-stats.ts';
 import type { ObservedIo } from '../../analysis/results-schema.ts';
 import { blockDeviceOf, deviceDelta, readDiskstats, type BlockDevice } from './diskstats.ts';
 
@@ -11,20 +11,21 @@ import { blockDeviceOf, deviceDelta, readDiskstats, type BlockDevice } from './d
  * op, finish after the last; both ends read counters only (no I/O beyond /proc and the engines' memory).
  */
 export interface Observation {
-  finish(ops: number): ObservedIo;
+  /** `remote`: what engines in other processes (a cluster's nodes) counted over the same ops. */
+  finish(ops: number, remote?: RemoteObserved | null): ObservedIo;
 }
 
 export function observe(engines: readonly Engine[], dirs: { readonly data: string; readonly raft?: string }): Observation {
   const devices = devicesOf(dirs);
-  const unique = uniqueStores(engines);
   const disk0 = readDiskstats();
-  const stats0 = sumStats(unique);
+  const stats0 = engineStatsSnapshot(engines).stats;
   const payload0 = payload(engines);
   return {
-    finish(ops: number): ObservedIo {
+    finish(ops: number, remote?: RemoteObserved | null): ObservedIo {
       const disk1 = readDiskstats();
-      const stats1 = sumStats(unique);
-      const payloadBytes = payload(engines) - payload0;
+      const end = engineStatsSnapshot(engines);
+      const local = engines.length > 0;
+      const payloadBytes = payload(engines) - payload0 + (remote?.payloadBytes ?? 0);
       const per = (x: number) => (ops > 0 ? x / ops : 0);
       const devs: Array<ObservedIo['devices'][number]> = [];
       if (disk0 && disk1) {
@@ -35,17 +36,17 @@ export function observe(engines: readonly Engine[], dirs: { readonly data: strin
         }
       }
       const delta: Record<string, number> = {};
-      for (const k of Object.keys(stats1)) delta[k] = (stats1[k] ?? 0) - (stats0[k] ?? 0);
-      const reports = (k: string) => unique.some((e) => e.stats?.()[k] !== undefined);
-      const withFiles = unique.filter((e) => e.dir !== null);
-      const allCountSyncs = withFiles.length > 0 && withFiles.every((e) => e.stats?.().durableSyncs !== undefined);
+      for (const k of Object.keys(end.stats)) delta[k] = (end.stats[k] ?? 0) - (stats0[k] ?? 0);
+      for (const [k, v] of Object.entries(remote?.stats ?? {})) delta[k] = (delta[k] ?? 0) + v;
+      const reported = new Set([...end.reported, ...(remote?.reported ?? [])]);
+      // Every engine, here and in other processes, must count its own syncs: a sum without one reads low.
+      const countsSyncs = (local || remote != null) && (!local || end.countsSyncs) && (!remote || remote.countsSyncs);
       const deviceBytes = devs.reduce((s, d) => s + d.bytesPerOp, 0);
       const engineCounts: Record<string, number> = {};
-      for (const k of OBSERVED_KEYS) if (k !== 'durableSyncs' && reports(k)) engineCounts[k] = delta[k] ?? 0;
+      for (const k of OBSERVED_KEYS) if (k !== 'durableSyncs' && reported.has(k)) engineCounts[k] = delta[k] ?? 0;
       return {
         payloadBytesPerOp: per(payloadBytes),
-        // Only when every engine with files counts its own syncs: LMDB does not, and a sum without it would read 0.
-        engineSyncsPerOp: allCountSyncs ? per(delta.durableSyncs ?? 0) : null,
+        engineSyncsPerOp: countsSyncs ? per(delta.durableSyncs ?? 0) : null,
         devices: devs,
         writeAmp: devs.length > 0 && payloadBytes > 0 ? deviceBytes / per(payloadBytes) : null,
         engine: engineCounts,
@@ -66,22 +67,6 @@ function devicesOf(dirs: { readonly data: string; readonly raft?: string }): Arr
     else out.push({ dev, roles: [role] });
   }
   return out;
-}
-
-/** One engine per store: column families of one RocksDB report the same store-wide figures. */
-function uniqueStores(engines: readonly Engine[]): Engine[] {
-  const byKey = new Map<unknown, Engine>();
-  for (const e of engines) byKey.set(e.dir === null ? e : `${e.kind}:${path.resolve(e.dir)}`, e);
-  return [...byKey.values()];
-}
-
-function sumStats(engines: readonly Engine[]): Record<string, number> {
-  const sum: Record<string, number> = {};
-  for (const e of engines) {
-    const s = e.stats?.() ?? {};
-    for (const k of OBSERVED_KEYS) if (s[k] !== undefined) sum[k] = (sum[k] ?? 0) + s[k]!;
-  }
-  return sum;
 }
 
 function payload(engines: readonly Engine[]): number {

@@ -1,4 +1,5 @@
 import type { EngineCounters } from '../../engines/engine.ts';
+import type { EngineStatsSnapshot } from '../../engines/observed-stats.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Fate } from '../client-errors.ts';
 import type { NetConditions } from '../transport/conditioned.ts';
@@ -68,4 +69,6 @@ export interface NodeCounters {
   readonly ioWriteBytes: number | null;
   /** Raft messages the node handed to its transport. */
   readonly messagesSent: number;
+  /** The engines' own counts (RocksDB's WAL syncs, the WAL's fdatasyncs, flushes...); absent from an older node. */
+  readonly engineStats?: EngineStatsSnapshot;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { engineStatsSnapshot } from '../../engines/observed-stats.ts';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
@@ -95,7 +96,19 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
         return { op: 'reply', req: m.req, ok: true };
       case 'counters': {
         const one = s.layout.raft === s.layout.state;
-        return { op: 'reply', req: m.req, ok: true, counters: { store: { ...s.stats }, raft: s.layout.raft.counters(), state: one ? null : s.layout.state.counters(), ioWriteBytes: processWriteBytes(), messagesSent: transport.stats().sent } };
+        return {
+          op: 'reply',
+          req: m.req,
+          ok: true,
+          counters: {
+            store: { ...s.stats },
+            raft: s.layout.raft.counters(),
+            state: one ? null : s.layout.state.counters(),
+            ioWriteBytes: processWriteBytes(),
+            messagesSent: transport.stats().sent,
+            engineStats: engineStatsSnapshot(one ? [s.layout.raft] : [s.layout.raft, s.layout.state]),
+          },
+        };
       }
       case 'close':
         await close();

@@ -35,7 +35,7 @@ async function runCase(raw: Record<string, string>, ops: number, warmup = 0) {
       const n = await inst.run(ops, { record: (ns) => latencies.push(ns), amend() {} }, () => false);
       await inst.collect?.('after');
       assert.equal(n, ops);
-      return { extra: inst.extra!(), engines: inst.engines().length, remoteSyncs: inst.remoteSyncs?.() ?? null, latencies, during };
+      return { extra: inst.extra!(), engines: inst.engines().length, remoteSyncs: inst.remoteSyncs?.() ?? null, observed: inst.remoteObserved?.() ?? null, latencies, during };
     } finally {
       await inst.close();
     }
@@ -58,6 +58,11 @@ test('transport=tcp (the default) runs one process per node, gathers their count
   assert.ok(r.extra.clusterLogSyncsPerOp! >= 2.5, `cluster log syncs/op ${r.extra.clusterLogSyncsPerOp}`);
   assert.ok(r.remoteSyncs! >= 30 * 2.5, `remote syncs ${r.remoteSyncs}`);
   assert.ok(r.extra.raftBytesPerOp! >= 3 * 1024, `raft bytes/op ${r.extra.raftBytesPerOp}`);
+  // The engines' own counts come back from the node processes: the WAL's fdatasyncs on every node.
+  assert.ok(r.observed, 'the nodes reported their engines\' counts');
+  assert.equal(r.observed.countsSyncs, true);
+  assert.ok(r.observed.stats.durableSyncs! >= 30 * 2.5, `engine syncs ${r.observed.stats.durableSyncs}`);
+  assert.ok(r.observed.payloadBytes >= 30 * 3 * 1024, `payload ${r.observed.payloadBytes}`);
 });
 
 test('rtt=10ms costs every write at least the round trip, on both transports; a slow follower is not waited for', async () => {
