@@ -26,10 +26,10 @@ async function breathe(since: number): Promise<number> {
  * benchmark; an op's latency is then its synced write plus its unsynced write, timed apart, and the
  * latency-over-time chart places each op at its synced write.
  *
- * Threads: the op loop calls each engine on this thread, and the layout is opened with `inlineIo`, so an
- * op crosses to another thread only where the binding has no synchronous call. RocksDB 9's batch write is
- * synchronous, and the WAL writes and fdatasyncs with synchronous calls: no handoff. RocksDB 6 (`rocksdb`)
- * is async only: one libuv pool round trip per write, two per op. LMDB (lmdb-js) commits on its own write
+ * Threads: the op loop calls each engine on this thread, so an op crosses to another thread only where
+ * the binding has no synchronous call. RocksDB 9's batch write (the default binding) is synchronous, and
+ * the WAL writes and fdatasyncs with synchronous calls: no handoff. RocksDB 6 (`--binding rocksdb`) is
+ * async only: one libuv pool round trip per write, two per op. LMDB (lmdb-js) commits on its own write
  * thread. Each path's own cost is measured by `harness/runner/overhead.ts`. Since a synchronous loop would
  * starve the event loop (signals, progress), it yields once every `YIELD_EVERY_NS` between ops, untimed.
  */
@@ -39,8 +39,7 @@ export const batchCommit = defineFamily({
   nameOrder: ['layout', 'order', 'vs'],
   params: { order: enumParam(['interleaved', 'sequential']), vs: VALUE_SIZE },
   bytesPerOp: (p) => p.vs,
-  // Inline I/O: the op loop calls engines with no thread hop where they allow it (WAL: write+fdatasync on this thread).
-  open: (ctx) => openOnLayout({ layout: ctx.layout, layoutOptions: { ...ctx.layoutOptions, inlineIo: true } }, async (layout) => {
+  open: (ctx) => openOnLayout(ctx, async (layout) => {
     const value = randomValue(ctx.params.vs);
     const order = ctx.params.order;
     let next = 0;

@@ -8,7 +8,7 @@ import { wal, walPerGroup } from './wal.ts';
 import { lmdb } from './lmdb.ts';
 
 export type { Layout, LayoutDef, LayoutOptions, Binding } from './layout.ts';
-export { BINDINGS } from './layout.ts';
+export { BINDINGS, DEFAULT_BINDING } from './layout.ts';
 
 /** Every layout, in the order reports list them. */
 export const LAYOUTS: readonly LayoutDef[] = [shared, dedicated, sharedCf, memory, wal, walPerGroup, lmdb];

@@ -4,6 +4,8 @@ import type { MemoryBudget } from '../memory-budget.ts';
 /** RocksDB bindings a layout can be built on. */
 export const BINDINGS = ['rocksdb', 'rocksdb9'] as const;
 export type Binding = (typeof BINDINGS)[number];
+/** The binding `bench` uses when `--binding` is not given. */
+export const DEFAULT_BINDING: Binding = 'rocksdb9';
 
 /**
  * Where the two kinds of replica data live.
@@ -36,12 +38,6 @@ export interface LayoutOptions {
   readonly binding: Binding;
   /** What one engine gets; layouts with two engines split it. */
   readonly budget: MemoryBudget;
-  /**
-   * The calling thread runs nothing but one op loop (an engine-level benchmark), so engines may block it
-   * rather than hand work to another thread: the WAL then writes and fdatasyncs with synchronous calls
-   * (`WalIo` `inline`). Unset for a replica, whose event loop also serves clients and peers.
-   */
-  readonly inlineIo?: boolean;
   /**
    * Wraps every RocksDB engine the layout opens. A seam for tests (a slow or faulty engine from
    * `engines/testing/`); production paths leave it unset.

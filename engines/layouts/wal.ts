@@ -37,7 +37,7 @@ export function walLayout(o: WalLayoutOptions = {}): LayoutDef {
         'wal',
         opts,
         splitBudget(opts.budget, 2),
-        (raftDir) => WalEngine.open(raftDir, { segmentBytes, io: opts.inlineIo ? 'inline' : 'pool' }),
+        (raftDir) => WalEngine.open(raftDir, { segmentBytes, io: 'inline' }),
         (raftDir) =>
           `segmented WAL (etcd format, ${mib(segmentBytes)} segments, one log for all groups) in ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with half the memory budget (the other half: the WAL's index)`,
       );
@@ -61,7 +61,7 @@ export function walPerGroupLayout(o: WalLayoutOptions = {}): LayoutDef {
         'wal-per-group',
         opts,
         splitBudget(opts.budget, 2),
-        (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes, io: opts.inlineIo ? 'inline' : 'pool' }),
+        (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes, prepareAhead: false, groupKeyBytes: o.groupKeyBytes, io: 'inline' }),
         (raftDir) =>
           `segmented WAL per raft group (etcd format, ${mib(segmentBytes)} segments) under ${raftDir}, state in ${BINDING_LABEL[opts.binding]} in ${opts.dir} with half the memory budget (the other half: the WAL's index)`,
       );

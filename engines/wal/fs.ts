@@ -48,8 +48,9 @@ export interface WalFs {
  * - `pool`: one `pwrite` on a second descriptor opened with O_DSYNC, through libuv's thread pool (one
  *   handoff; measured 0.63x the p50 of `write` then `datasync` through `fs/promises`, bench/hops-wal.ts).
  * - `inline`: `writeSync` then `fdatasyncSync` on the calling thread (no handoff; 0.45x), which blocks
- *   that thread for the device's flush. For an op loop that does nothing else meanwhile (BatchCommit);
- *   a replica's Ready loop, whose event loop also serves clients and peers, uses `pool`.
+ *   that thread for the device's flush. Every layout uses it: BatchCommit's op loop, and a replica's Ready
+ *   loop, which blocks for its fdatasync as it does for a synced RocksDB 9 write (bench/probe-replica.ts;
+ *   ReplicaWrite wal at 16 and 64 clients was no slower than with `pool`, and faster at 1).
  */
 export type WalIo = 'pool' | 'inline';
 
