@@ -2,7 +2,7 @@
  * `make anchors`: the figures outside the project that raftbench's results are read against, and
  * raftbench's own, from one run on one directory; then issue 12's target ratios, each with pass/miss.
  *
- *   node --import tsx harness/anchors/anchors.ts [--dir DIR] [--count N] [--ops N]
+ *   node --import tsx harness/anchors/anchors.ts [--dir DIR] [--rounds N] [--ops N]
  *
  * Installs Debian's fio and rocksdb-tools (db_bench) with apt-get when missing. Timings mean something
  * only on a quiet machine (load below 1): the load average is printed with the figures.
@@ -16,6 +16,7 @@ import { makePlan, type Plan } from '../runner/plan.ts';
 import { runPlan } from '../runner/run-plan.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { calibrate } from '../calibrate/calibrate.ts';
+import { BINDINGS, DEFAULT_BINDING, type Binding } from '../../engines/layouts/index.ts';
 
 const KiB = 1024;
 
@@ -65,15 +66,22 @@ function dbBench(dir: string, sync: boolean, num: number): number {
   return Number(m[1]) * 1000;
 }
 
-/** Median over runs of each benchmark's per-run p50, by name. */
-async function raftbench(dir: string, count: number, ops: number): Promise<Map<string, number>> {
-  const pick = (plan: Plan, keep: (name: string) => boolean): Plan => ({ ...plan, groups: plan.groups.map((g) => g.filter((c) => keep(c.name))).filter((g) => g.length > 0) });
-  const batch = pick(makePlan({ suite: 'quick', scenarios: ['BatchCommit'], layouts: ['shared', 'wal'], sizes: [KiB], count, ops }), (n) => n.includes('order=interleaved'));
-  const replica = pick(makePlan({ suite: 'quick', scenarios: ['ReplicaWrite'], layouts: ['shared', 'wal'], sizes: [KiB], count, ops }), (n) => n.endsWith('clients=1'));
+const CASES = {
+  bcShared: 'BatchCommit/layout=shared/order=interleaved/vs=1024',
+  bcWal: 'BatchCommit/layout=wal/order=interleaved/vs=1024',
+  rwShared: 'ReplicaWrite/layout=shared/vs=1024/clients=1',
+  rwWal: 'ReplicaWrite/layout=wal/vs=1024/clients=1',
+} as const;
+
+/** One replicate of each of the four cases on `binding`: p50 by name. */
+async function raftbench(dir: string, ops: number, binding: Binding): Promise<Map<string, number>> {
+  const wanted = new Set<string>(Object.values(CASES));
+  const pick = (plan: Plan): Plan => ({ ...plan, groups: plan.groups.map((g) => g.filter((c) => wanted.has(c.name))).filter((g) => g.length > 0) });
   const out = new Map<string, number>();
-  for (const plan of [batch, replica]) {
-    const r = await runPlan({ plan, dataDir: path.join(dir, 'raftbench'), raftDir: null, binding: 'rocksdb', budget: DEFAULT_BUDGET, shouldStop: () => false });
-    for (const b of r.benchmarks) out.set(b.name, median(b.runs.map((x) => x.latency.p50)));
+  for (const scenario of ['BatchCommit', 'ReplicaWrite']) {
+    const plan = pick(makePlan({ suite: 'quick', scenarios: [scenario], layouts: ['shared', 'wal'], sizes: [KiB], count: 1, ops }));
+    const r = await runPlan({ plan, dataDir: path.join(dir, 'raftbench'), raftDir: null, binding, budget: DEFAULT_BUDGET, shouldStop: () => false });
+    for (const b of r.benchmarks) out.set(b.name, b.runs[0]!.latency.p50);
   }
   return out;
 }
@@ -86,55 +94,104 @@ function median(xs: readonly number[]): number {
 
 const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 
+/** The figures of one round, each taken within seconds of the others. */
+interface Round {
+  pre: number;
+  app: number;
+  /** raftbench calibrate's write+fdatasync into pre-written space: fio's op, from Node. */
+  raw: number;
+  dbSync: number;
+  dbNoSync: number;
+  rb: Map<Binding, Map<string, number>>;
+}
+
+const TARGETS: ReadonlyArray<{ what: string; target: number; ratio: (r: Round, b: Binding) => number }> = [
+  { what: 'BatchCommit shared / (db_bench sync=1 + sync=0)', target: 1.15, ratio: (r, b) => get(r, b, CASES.bcShared) / (r.dbSync + r.dbNoSync) },
+  { what: 'BatchCommit wal / fio pre-written floor', target: 1.25, ratio: (r, b) => get(r, b, CASES.bcWal) / r.pre },
+  { what: 'ReplicaWrite wal clients=1 / fio pre-written floor', target: 1.6, ratio: (r, b) => get(r, b, CASES.rwWal) / r.pre },
+  { what: 'ReplicaWrite shared clients=1 / db_bench sync=1', target: 1.3, ratio: (r, b) => get(r, b, CASES.rwShared) / r.dbSync },
+];
+
+function get(r: Round, b: Binding, name: string): number {
+  return r.rb.get(b)?.get(name) ?? NaN;
+}
+
+/**
+ * The steps of a round, run in an order that rotates from round to round. The device's floor drifts on
+ * a shared host (here 130-490 µs within minutes, 62% within one minute), so each tool runs for well
+ * under a second or two and every ratio is taken within its own round; the result is the median over rounds.
+ */
+async function round(dir: string, k: number, ops: number, bindings: readonly Binding[]): Promise<Round> {
+  const r: Round = { pre: NaN, app: NaN, raw: NaN, dbSync: NaN, dbNoSync: NaN, rb: new Map() };
+  const steps: Array<() => Promise<void> | void> = [
+    () => {
+      r.pre = fio(dir, 'prewritten', ['--overwrite=1', `--size=${ops}k`]);
+      rmSync(path.join(dir, 'prewritten.0.0'), { force: true });
+    },
+    () => void (r.app = fio(dir, 'appending', ['--overwrite=0', '--fallocate=keep', '--unlink=1', `--size=${ops}k`])),
+    async () => void (r.raw = (await calibrate(dir, { sizes: [KiB], ops, seconds: 10, appendFloor: false })).points[0]!.p50Ns),
+    () => void (r.dbSync = dbBench(dir, true, ops)),
+    () => void (r.dbNoSync = dbBench(dir, false, 50_000)),
+    ...bindings.map((b) => async () => void r.rb.set(b, await raftbench(dir, ops, b))),
+  ];
+  for (let i = 0; i < steps.length; i++) await steps[(i + k) % steps.length]!();
+  return r;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { dir: { type: 'string' }, count: { type: 'string' }, ops: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], options: { dir: { type: 'string' }, rounds: { type: 'string' }, ops: { type: 'string' }, binding: { type: 'string' } } });
   const dir = path.resolve(values.dir ?? path.join('results', '.anchors'));
-  const count = Number(values.count ?? 5);
-  const ops = Number(values.ops ?? 2000);
+  const rounds = Number(values.rounds ?? 12);
+  const ops = Number(values.ops ?? 500);
+  const bindings = (values.binding ?? BINDINGS.join(',')).split(',');
+  if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds ${values.rounds}: a whole number >= 1`);
+  if (!(Number.isInteger(ops) && ops >= 100)) throw new Error(`--ops ${values.ops}: a whole number >= 100`);
+  for (const b of bindings) if (!(BINDINGS as readonly string[]).includes(b)) throw new Error(`--binding ${b}: valid are ${BINDINGS.join(', ')}`);
+  const bs = bindings as Binding[];
   mkdirSync(dir, { recursive: true });
   ensureTools();
   const load0 = loadavg()[0]!;
-  const pre = fio(dir, 'prewritten', ['--overwrite=1']);
-  const app = fio(dir, 'appending', ['--overwrite=0', '--fallocate=keep', '--unlink=1']);
-  rmSync(path.join(dir, 'prewritten.0.0'), { force: true });
-  const cal = await calibrate(dir, { sizes: [KiB] });
-  const dbSync = dbBench(dir, true, 5000);
-  const dbNoSync = dbBench(dir, false, 200_000);
-  const rb = await raftbench(dir, count, ops);
-  // The device's floor drifts on a shared host (here 144-455 µs within minutes): measure it again after
-  // raftbench and ratio against the mean, printing both so drift between the tools is visible.
-  const preAfter = fio(dir, 'prewritten', ['--overwrite=1']);
-  rmSync(path.join(dir, 'prewritten.0.0'), { force: true });
-  const floor = (pre + preAfter) / 2;
-  const drift = Math.abs(preAfter - pre) / Math.min(pre, preAfter);
-  const get = (name: string) => rb.get(name) ?? NaN;
-  const bcShared = get('BatchCommit/layout=shared/order=interleaved/vs=1024');
-  const bcWal = get('BatchCommit/layout=wal/order=interleaved/vs=1024');
-  const rwShared = get('ReplicaWrite/layout=shared/vs=1024/clients=1');
-  const rwWal = get('ReplicaWrite/layout=wal/vs=1024/clients=1');
+  const all: Round[] = [];
+  const f = (ns: number) => (ns / 1000).toFixed(0).padStart(4);
+  for (let k = 0; k < rounds; k++) {
+    const r = await round(dir, k, ops, bs);
+    all.push(r);
+    const rb = bs.map((b) => `${b}: BC shared ${f(get(r, b, CASES.bcShared))} wal ${f(get(r, b, CASES.bcWal))} RW shared ${f(get(r, b, CASES.rwShared))} wal ${f(get(r, b, CASES.rwWal))}`).join('  ');
+    process.stderr.write(`round ${String(k + 1).padStart(2)}/${rounds} µs: fio pre ${f(r.pre)} app ${f(r.app)} raw ${f(r.raw)}  db_bench ${f(r.dbSync)} / ${f(r.dbNoSync)}  ${rb}\n`);
+  }
   const load1 = loadavg()[0]!;
-
+  const span = (fn: (r: Round) => number, fmt: (x: number) => string) => {
+    const xs = all.map(fn);
+    return `${fmt(median(xs))}  (rounds ${fmt(Math.min(...xs))} .. ${fmt(Math.max(...xs))})`;
+  };
+  const x = (v: number) => `${v.toFixed(2)}x`;
+  const pad = (t: string) => t.padEnd(58);
   const lines = [
-    `anchors in ${dir}; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
+    `anchors in ${dir}: ${rounds} rounds, each tool for ~${ops} ops per round in rotating order; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
     '',
-    'p50 of one op:',
-    `  fio 1 KiB write+fdatasync, pre-written (--overwrite=1)     ${us(pre)} before raftbench, ${us(preAfter)} after${drift > 0.15 ? ` (drifted ${(drift * 100).toFixed(0)}%: ratios are unreliable)` : ''}`,
-    `  fio 1 KiB write+fdatasync, appending (--fallocate=keep)    ${us(app)}`,
-    `  raftbench calibrate 1 KiB: pre-written / appending        ${us(cal.points[0]!.p50Ns)} / ${cal.points[0]!.append ? us(cal.points[0]!.append.p50Ns) : '-'}`,
-    `  db_bench fillseq --sync=1 --value_size=1024               ${us(dbSync)}`,
-    `  db_bench fillseq --sync=0 --value_size=1024               ${us(dbNoSync)}`,
-    `  raftbench BatchCommit shared 1 KiB interleaved            ${us(bcShared)}`,
-    `  raftbench BatchCommit wal 1 KiB interleaved               ${us(bcWal)}`,
-    `  raftbench ReplicaWrite shared 1 KiB clients=1             ${us(rwShared)}`,
-    `  raftbench ReplicaWrite wal 1 KiB clients=1                ${us(rwWal)}`,
+    'p50 of one op, median over rounds:',
+    `  ${pad('fio 1 KiB write+fdatasync, pre-written (--overwrite=1)')} ${span((r) => r.pre, us)}`,
+    `  ${pad('fio 1 KiB write+fdatasync, appending (--fallocate=keep)')} ${span((r) => r.app, us)}`,
+    `  ${pad('raftbench calibrate 1 KiB pre-written (Node, sync calls)')} ${span((r) => r.raw, us)}`,
+    `  ${pad('db_bench fillseq --sync=1 --value_size=1024')} ${span((r) => r.dbSync, us)}`,
+    `  ${pad('db_bench fillseq --sync=0 --value_size=1024')} ${span((r) => r.dbNoSync, us)}`,
+    ...bs.flatMap((b) => [
+      `  ${pad(`raftbench BatchCommit shared 1 KiB interleaved, ${b}`)} ${span((r) => get(r, b, CASES.bcShared), us)}`,
+      `  ${pad(`raftbench BatchCommit wal 1 KiB interleaved, ${b}`)} ${span((r) => get(r, b, CASES.bcWal), us)}`,
+      `  ${pad(`raftbench ReplicaWrite shared 1 KiB clients=1, ${b}`)} ${span((r) => get(r, b, CASES.rwShared), us)}`,
+      `  ${pad(`raftbench ReplicaWrite wal 1 KiB clients=1, ${b}`)} ${span((r) => get(r, b, CASES.rwWal), us)}`,
+    ]),
     '',
-    'targets (issue 12):',
-    ...[
-      ['BatchCommit shared / (db_bench sync=1 + sync=0)', bcShared / (dbSync + dbNoSync), 1.15],
-      ['BatchCommit wal / fio pre-written floor', bcWal / floor, 1.25],
-      ['ReplicaWrite wal clients=1 / fio pre-written floor', rwWal / floor, 1.6],
-      ['ReplicaWrite shared clients=1 / db_bench sync=1', rwShared / dbSync, 1.3],
-    ].map(([what, ratio, target]) => `  ${String(what).padEnd(52)} ${Number(ratio).toFixed(2)}x  target <= ${target}x  ${Number(ratio) <= Number(target) ? 'pass' : 'MISS'}`),
+    `Node's own floor: raftbench calibrate / fio pre-written     ${span((r) => r.raw / r.pre, x)}`,
+    '',
+    'targets (issue 12), each ratio taken within a round, median over rounds:',
+    ...bs.flatMap((b) => [
+      `  binding ${b}${b === DEFAULT_BINDING ? ' (the default)' : ''}:`,
+      ...TARGETS.map((t) => {
+        const m = median(all.map((r) => t.ratio(r, b)));
+        return `    ${t.what.padEnd(52)} ${span((r) => t.ratio(r, b), x)}  target <= ${t.target}x  ${m <= t.target ? 'pass' : 'MISS'}`;
+      }),
+    ]),
     '  quick suite <= 5 min: not measured here (time `make bench`)',
   ];
   process.stdout.write(lines.join('\n') + '\n');
