@@ -99,6 +99,7 @@ export function runCounters(run: RunResult): Record<string, number> {
     if (o.engineSyncsPerOp !== null) c['eng-sync/op'] = o.engineSyncsPerOp;
     for (const [k, v] of Object.entries(o.engine)) c[`eng-${k}/op`] = run.ops > 0 ? v / run.ops : 0;
   }
+  if (typeof run.schedWaitNsPerOp === 'number') c['cpu-wait-ns/op'] = run.schedWaitNsPerOp;
   for (const [k, v] of Object.entries(run.extra)) c[k] = v;
   return c;
 }

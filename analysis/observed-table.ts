@@ -20,6 +20,8 @@ export interface ObservedRow {
   /** Log truncations and the state syncs they forced per run (median), where the family counts them. */
   readonly truncations: number | null;
   readonly truncationSyncs: number | null;
+  /** Nanoseconds per op the bench's and its nodes' threads waited runnable for a CPU (wake-ups), where measured. */
+  readonly cpuWaitNs: number | null;
   /** Device flushes well above the engines' own syncs: other processes' I/O is likely in the device counts. */
   readonly othersSuspected: boolean;
 }
@@ -50,6 +52,7 @@ export function observedTable(r: ResultsFile): ObservedRow[] {
       engine: medianEngine(b.runs),
       truncations: medianOf(b.runs.map((run) => run.extra.truncations)),
       truncationSyncs: medianOf(b.runs.map((run) => run.extra.truncationSyncs)),
+      cpuWaitNs: med('cpu-wait-ns/op'),
       othersSuspected: engineSyncs !== null && deviceFlushes !== null && deviceFlushes > Math.max(engineSyncs * OTHERS_FACTOR, engineSyncs + 0.2),
     });
   }

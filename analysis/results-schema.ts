@@ -179,6 +179,12 @@ export interface RunResult {
   readonly syncsPerOp: number;
   /** Bytes the process wrote to the block layer per op (`/proc/self/io` write_bytes), null where unavailable. */
   readonly diskBytesPerOp: number | null;
+  /**
+   * Nanoseconds per op that the bench's threads and its node processes' threads spent runnable, waiting for
+   * a CPU (/proc/<pid>/task/<tid>/schedstat): what wake-ups cost beyond the work itself. Null where the
+   * kernel has no schedstat; absent in older results.
+   */
+  readonly schedWaitNsPerOp?: number | null;
   /** Per-op latency distribution. */
   readonly latency: LatencySummary;
   /** Latency over time within the run: at most ~200 buckets of consecutive ops. */

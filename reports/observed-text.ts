@@ -1,7 +1,7 @@
 import type { Anomaly } from '../analysis/anomalies.ts';
 import type { ObservedRow } from '../analysis/observed-table.ts';
 import type { SideBySideTable } from '../analysis/rfc-reference.ts';
-import { formatDelta } from '../analysis/units.ts';
+import { formatDelta, formatNs } from '../analysis/units.ts';
 
 /** Aligned columns, left-aligned first column. */
 function table(rows: readonly string[][]): string[] {
@@ -16,9 +16,10 @@ const bytes = (x: number | null) => (x === null ? '-' : x >= 1 << 20 ? `${(x / (
 export function observedText(rows: readonly ObservedRow[]): string {
   if (rows.length === 0) return '';
   const lines = table([
-    ['what reached the disk (median per op)', 'syncs asked', 'engine syncs', 'dev flushes', 'dev bytes', 'write-amp'],
-    ...rows.map((r) => [r.name + (r.othersSuspected ? ' *' : ''), num(r.requestedSyncs), num(r.engineSyncs), num(r.deviceFlushes), bytes(r.deviceBytes), num(r.writeAmp, 1)]),
+    ['what reached the disk (median per op)', 'syncs asked', 'engine syncs', 'dev flushes', 'dev bytes', 'write-amp', 'cpu wait'],
+    ...rows.map((r) => [r.name + (r.othersSuspected ? ' *' : ''), num(r.requestedSyncs), num(r.engineSyncs), num(r.deviceFlushes), bytes(r.deviceBytes), num(r.writeAmp, 1), r.cpuWaitNs === null ? '-' : formatNs(r.cpuWaitNs)]),
   ]);
+  lines.push('cpu wait: time per op the bench\'s and its node processes\' threads were runnable but waiting for a CPU (/proc schedstat)');
   if (rows.some((r) => r.othersSuspected)) lines.push('* device flushes well above the engines\' own syncs: other processes\' I/O is likely counted too');
   return lines.join('\n');
 }

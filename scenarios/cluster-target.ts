@@ -211,6 +211,7 @@ async function openEtcd(ctx: CaseContext<ClusterParams>, opts: OpenClusterOption
         raft: { ...zero, bytes: m.walBytes, syncs: m.walFsyncs },
         state: { ...zero, syncs: m.backendCommits },
         ioWriteBytes: m.ioWriteBytes,
+        schedWaitNs: m.schedWaitNs,
         messagesSent: 0,
         // etcd's own counts: every WAL fsync and every bbolt commit (which fsyncs) is a durable sync.
         engineStats: { stats: { durableSyncs: m.walFsyncs + m.backendCommits, walBytes: m.walBytes }, reported: ['durableSyncs', 'walBytes'], countsSyncs: true },
@@ -272,6 +273,13 @@ export class RunCounters {
     };
   }
 
+  /** Nanoseconds the nodes' threads waited for a CPU over the run, or null when a node did not say. */
+  schedWaitNs(): number | null {
+    const known = (n: NodeCounters) => typeof n.schedWaitNs === 'number';
+    if (this.#after.length === 0 || !this.#after.every(known) || !this.#before.every(known)) return null;
+    return this.delta((n) => n.schedWaitNs!);
+  }
+
   diskBytes(): number | null {
     if (this.#after.some((n) => n.ioWriteBytes === null) || this.#before.some((n) => n.ioWriteBytes === null)) return null;
     return this.delta((n) => n.ioWriteBytes ?? 0);
@@ -310,7 +318,7 @@ export function clusterWriteInstance(
     },
     engines: () => target.engines(),
     collect: (phase) => run.collect(phase),
-    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes(), remoteObserved: () => run.observed() } : {}),
+    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes(), remoteObserved: () => run.observed(), remoteSchedWaitNs: () => run.schedWaitNs() } : {}),
     extra() {
       const per = (x: number) => (ops > 0 ? x / ops : 0);
       const leaderSyncs = run.delta((c) => c.store.logSyncs, true);

@@ -89,6 +89,8 @@ export interface CaseInstance {
   remoteDiskBytes?(): number | null;
   /** The engines' own counts in the last `run` from those processes (null: a node did not report them). */
   remoteObserved?(): RemoteObserved | null;
+  /** Nanoseconds those processes' threads waited for a CPU in the last `run` (null: unknown). */
+  remoteSchedWaitNs?(): number | null;
   close(): Promise<void>;
 }
 

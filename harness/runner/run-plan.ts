@@ -12,7 +12,7 @@ import { searchCapacity } from './capacity-search.ts';
 import { effectiveSettings } from '../../engines/layouts/effective-options.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { MemoryGuard } from './memory-guard.ts';
-import { processWriteBytes } from './proc-io.ts';
+import { processWriteBytes, schedWaitNs } from '../../node/proc-stats.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
 import type { ClusterFile } from '../../node/cluster/cluster-file.ts';
 import type { Plan, PlannedCase } from './plan.ts';
@@ -177,6 +177,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const bytes0 = await snapshotEngineBytes(engines);
     const syncs0 = sumSyncs(engines);
     const io0 = processWriteBytes();
+    const wait0 = schedWaitNs();
     await instance.collect?.('before');
     const observation = observe(engines, { data: scratch, ...(raftDir ? { raft: raftDir } : {}) });
     const rec = new LatencyRecorder(ops);
@@ -187,6 +188,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     if (n < ops) return null;
     reportSettings(c, opts, engines);
     const io1 = processWriteBytes();
+    const wait1 = schedWaitNs();
     await instance.collect?.('after');
     // After the nodes' counters are in (a cluster of processes; a few ms of IPC, no I/O).
     const observed = observation.finish(n, instance.remoteObserved?.() ?? null);
@@ -199,7 +201,8 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       nsPerOp: wall / n,
       mbPerSec: c.bytesPerOp > 0 ? (c.bytesPerOp * n) / (wall / 1e9) / 1e6 : 0,
       syncsPerOp: syncs / n,
-      diskBytesPerOp: diskBytesPerOp(io0, io1, instance.remoteDiskBytes ? instance.remoteDiskBytes() : 0, n),
+      diskBytesPerOp: perOp(io0, io1, instance.remoteDiskBytes ? instance.remoteDiskBytes() : 0, n),
+      schedWaitNsPerOp: perOp(wait0, wait1, instance.remoteSchedWaitNs ? instance.remoteSchedWaitNs() : 0, n),
       latency: rec.summary(),
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },
@@ -239,8 +242,11 @@ function openLoopRun(rec: LatencyRecorder, rate: number, arrival: string, n: num
   };
 }
 
-/** This process's written bytes plus those of node processes (when the case has any); null if either is unknown. */
-function diskBytesPerOp(io0: number | null, io1: number | null, remote: number | null, n: number): number | null {
+/**
+ * A counter of this process over the run plus that of node processes (when the case has any), per op; null
+ * if either is unknown. For bytes written and for nanoseconds waited for a CPU.
+ */
+function perOp(io0: number | null, io1: number | null, remote: number | null, n: number): number | null {
   return io0 !== null && io1 !== null && remote !== null ? (io1 - io0 + remote) / n : null;
 }
 

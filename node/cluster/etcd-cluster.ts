@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processWriteBytes, schedWaitNs } from '../proc-stats.ts';
 
 /** etcd's own counters of one member, from its /metrics (cumulative). */
 export interface EtcdCounters {
@@ -13,6 +13,8 @@ export interface EtcdCounters {
   readonly peerSentBytes: number;
   /** `write_bytes` of the member's process (/proc/<pid>/io), or null. */
   readonly ioWriteBytes: number | null;
+  /** Nanoseconds the member's threads waited for a CPU (/proc/<pid>/task/<tid>/schedstat), or null. */
+  readonly schedWaitNs: number | null;
 }
 
 const withPdeathsig = spawnSync('setpriv', ['--help']).status === 0;
@@ -141,7 +143,8 @@ export class EtcdCluster {
         walBytes: metric('etcd_disk_wal_write_bytes_total'),
         backendCommits: metric('etcd_disk_backend_commit_duration_seconds_count'),
         peerSentBytes: sumMetric(text, 'etcd_network_peer_sent_bytes_total'),
-        ioWriteBytes: pidWriteBytes(m.child.pid),
+        ioWriteBytes: m.child.pid === undefined ? null : processWriteBytes(m.child.pid),
+        schedWaitNs: m.child.pid === undefined ? null : schedWaitNs(m.child.pid),
       });
     }
     return out;
@@ -169,15 +172,6 @@ function sumMetric(text: string, name: string): number {
   let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'gm'))) sum += Number(m[1]);
   return sum;
-}
-
-function pidWriteBytes(pid: number | undefined): number | null {
-  try {
-    const m = /^write_bytes:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 async function freePorts(n: number): Promise<number[]> {

@@ -67,6 +67,8 @@ export interface NodeCounters {
   readonly state: EngineCounters | null;
   /** `write_bytes` of the node process (/proc/self/io), or null where not available. */
   readonly ioWriteBytes: number | null;
+  /** Nanoseconds the node's threads waited runnable for a CPU (`proc-stats.ts`); null where unknown or absent. */
+  readonly schedWaitNs?: number | null;
   /** Raft messages the node handed to its transport. */
   readonly messagesSent: number;
   /** The engines' own counts (RocksDB's WAL syncs, the WAL's fdatasyncs, flushes...); absent from an older node. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { engineStatsSnapshot } from '../../engines/observed-stats.ts';
+import { processWriteBytes, schedWaitNs } from '../proc-stats.ts';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
@@ -105,6 +105,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
             raft: s.layout.raft.counters(),
             state: one ? null : s.layout.state.counters(),
             ioWriteBytes: processWriteBytes(),
+            schedWaitNs: schedWaitNs(),
             messagesSent: transport.stats().sent,
             engineStats: engineStatsSnapshot(one ? [s.layout.raft] : [s.layout.raft, s.layout.state]),
           },
@@ -129,14 +130,4 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
       }
     },
   };
-}
-
-/** Bytes this process caused to be written to storage, from /proc/self/io (null elsewhere). */
-function processWriteBytes(): number | null {
-  try {
-    const m = /^write_bytes:\s*(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
 }

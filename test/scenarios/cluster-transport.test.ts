@@ -35,7 +35,7 @@ async function runCase(raw: Record<string, string>, ops: number, warmup = 0) {
       const n = await inst.run(ops, { record: (ns) => latencies.push(ns), amend() {} }, () => false);
       await inst.collect?.('after');
       assert.equal(n, ops);
-      return { extra: inst.extra!(), engines: inst.engines().length, remoteSyncs: inst.remoteSyncs?.() ?? null, observed: inst.remoteObserved?.() ?? null, latencies, during };
+      return { extra: inst.extra!(), engines: inst.engines().length, remoteSyncs: inst.remoteSyncs?.() ?? null, observed: inst.remoteObserved?.() ?? null, schedWait: inst.remoteSchedWaitNs?.() ?? null, latencies, during };
     } finally {
       await inst.close();
     }
@@ -63,6 +63,9 @@ test('transport=tcp (the default) runs one process per node, gathers their count
   assert.equal(r.observed.countsSyncs, true);
   assert.ok(r.observed.stats.durableSyncs! >= 30 * 2.5, `engine syncs ${r.observed.stats.durableSyncs}`);
   assert.ok(r.observed.payloadBytes >= 30 * 3 * 1024, `payload ${r.observed.payloadBytes}`);
+  // And how long their threads waited for a CPU (a number; it may be small on an idle machine).
+  assert.equal(typeof r.schedWait, 'number');
+  assert.ok(r.schedWait! >= 0);
 });
 
 test('rtt=10ms costs every write at least the round trip, on both transports; a slow follower is not waited for', async () => {
