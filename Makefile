@@ -17,8 +17,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 deps: node_modules/.package-lock.json
 
 # Debian's packages the tests use, installed only when missing (apt-get update once): chromium for the
-# report's browser test, etcd-server for the transport=etcd test (etcd 3.4 beside raftbench's replica).
-SYSTEM_PKGS := chromium:chromium etcd:etcd-server
+# report's browser test, etcd-server for the transport=etcd test (etcd 3.4 beside raftbench's replica),
+# iproute2 for the three-hosts test (network namespaces).
+SYSTEM_PKGS := chromium:chromium etcd:etcd-server ip:iproute2
 system:
 	@missing=$$(for p in $(SYSTEM_PKGS); do command -v $${p%%:*} >/dev/null 2>&1 || echo $${p#*:}; done); \
 	if [ -n "$$missing" ]; then echo "installing $$missing (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi

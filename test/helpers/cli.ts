@@ -21,9 +21,14 @@ export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts `raftbench ARGS` without waiting (for signal and lock tests). */
-export function startCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess & { output: () => CliResult; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+/**
+ * Starts `raftbench ARGS` without waiting (for signal and lock tests); with `netns`, inside that network
+ * namespace (`ip netns exec` execs in place: the child's pid is raftbench's).
+ */
+export function startCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; netns?: string } = {}): ChildProcess & { output: () => CliResult; done: Promise<number | null> } {
+  const argv = [process.execPath, '--import', 'tsx', CLI, ...args];
+  const [cmd, ...rest] = opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...argv] : argv;
+  const child = spawn(cmd!, rest, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

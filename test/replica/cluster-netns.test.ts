@@ -1,0 +1,119 @@
+/**
+ * A cluster file placing three nodes on three "hosts": three network namespaces joined by a bridge, each
+ * with its own address (10.77.<k>.1..3), a `raftbench node` in each, and `bench --cluster` driving them
+ * from this namespace. What a run over three machines exercises, short of the machines: nodes bind the
+ * non-loopback addresses the file names (and only those), reach each other across the bridge, and the
+ * bench gathers every node's counters into its results. Needs root and `ip`; skipped otherwise.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResultsFile } from '../../analysis/results-schema.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+
+const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
+
+/** Creates bridge + namespaces; returns a cleanup, or null when this machine does not allow it. */
+function makeHosts(tag: string, subnet: number): (() => void) | null {
+  const bridge = `rbbr${tag}`;
+  const names = [1, 2, 3].map((i) => `rb${tag}n${i}`);
+  const cleanup = () => {
+    for (const n of names) ip('netns', 'del', n);
+    ip('link', 'del', bridge);
+  };
+  const steps: string[][] = [
+    ['link', 'add', bridge, 'type', 'bridge'],
+    ['addr', 'add', `10.77.${subnet}.254/24`, 'dev', bridge],
+    ['link', 'set', bridge, 'up'],
+  ];
+  names.forEach((n, i) => {
+    steps.push(
+      ['netns', 'add', n],
+      ['link', 'add', `rb${tag}v${i + 1}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n],
+      ['link', 'set', `rb${tag}v${i + 1}`, 'master', bridge],
+      ['link', 'set', `rb${tag}v${i + 1}`, 'up'],
+      ['-n', n, 'addr', 'add', `10.77.${subnet}.${i + 1}/24`, 'dev', 'eth0'],
+      ['-n', n, 'link', 'set', 'eth0', 'up'],
+      ['-n', n, 'link', 'set', 'lo', 'up'],
+    );
+  });
+  for (const s of steps) {
+    if (ip(...s).status !== 0) {
+      cleanup();
+      return null;
+    }
+  }
+  return cleanup;
+}
+
+/** Local addresses (hex, as /proc/<pid>/net/tcp writes them) of the sockets `pid` listens on. */
+function listening(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const out: string[] = [];
+  for (const line of readFileSync(`/proc/${pid}/net/tcp`, 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length > 9 && f[3] === '0A' && inodes.has(f[9]!)) out.push(f[1]!);
+  }
+  return out;
+}
+
+/** 10.77.s.h as /proc/net/tcp writes it (little-endian hex). */
+const hexAddr = (s: number, h: number) => [h, s, 77, 10].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join('');
+
+test('a cluster file over three hosts (network namespaces): nodes bind the addresses it names, bench --cluster drives them and gathers their counters', { skip: process.getuid?.() === 0 ? false : 'needs root for ip netns' }, async (t) => {
+  const tag = String(process.pid % 1000);
+  const subnet = 100 + (process.pid % 100);
+  const removeHosts = makeHosts(tag, subnet);
+  if (!removeHosts) {
+    t.skip('ip netns / bridges are not available here');
+    return;
+  }
+  const { dir, cleanup } = await tmpDir('netns-');
+  const file = path.join(dir, 'cluster.json');
+  writeFileSync(file, JSON.stringify({ layout: 'wal', nodes: [1, 2, 3].map((i) => ({ id: i, addr: `10.77.${subnet}.${i}:7001`, control: `10.77.${subnet}.${i}:7100`, dir: `n${i}` })) }));
+  const nodes = [1, 2, 3].map((i) => startCli(['node', '--cluster', file, '--id', String(i)], { netns: `rb${tag}n${i}` }));
+  try {
+    for (const n of nodes) {
+      const deadline = Date.now() + 30_000;
+      while (!/raft on/.test(n.output().stdout)) {
+        if (Date.now() > deadline || n.exitCode !== null) assert.fail(`node did not start: ${n.output().stderr}`);
+        await sleep(50);
+      }
+    }
+    nodes.forEach((n, i) => {
+      const addrs = listening(n.pid!);
+      assert.deepEqual(addrs.sort(), [`${hexAddr(subnet, i + 1)}:1B59`, `${hexAddr(subnet, i + 1)}:1BBC`], `node ${i + 1} listens on its address only (raft 7001, control 7100)`);
+    });
+    const out = path.join(dir, 'out');
+    const r = runCli(['bench', '--suite', 'smoke', '--scenario', 'ClusterWrite', '--cluster', file, '--count', '1', '--ops', '40', '--out', out, '--dir', path.join(dir, 'data'), '--no-calibrate', '--no-report', '--quiet'], { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ResultsFile;
+    const run = results.benchmarks.find((b) => b.family === 'ClusterWrite')!.runs[0]!;
+    assert.equal(run.ops, 40);
+    // Every node's engines synced: the leader's and two followers' log appends (grouped: 16 clients), each
+    // counted where it ran and gathered into the bench's results.
+    const leader = run.extra.leaderLogSyncsPerOp!;
+    const cluster = run.extra.clusterLogSyncsPerOp!;
+    assert.ok(leader > 0, `leader log syncs/op ${leader}`);
+    assert.ok(cluster >= 2.5 * leader, `cluster log syncs/op ${cluster} against the leader's ${leader}`);
+    assert.ok(run.observed?.engineSyncsPerOp != null && run.observed.engineSyncsPerOp >= 0.9 * cluster, `engine syncs/op ${run.observed?.engineSyncsPerOp}`);
+  } finally {
+    for (const n of nodes) n.kill('SIGTERM');
+    await Promise.all(nodes.map((n) => Promise.race([n.done, sleep(10_000)])));
+    for (const n of nodes) if (n.exitCode === null) n.kill('SIGKILL');
+    removeHosts();
+    await cleanup();
+  }
+});
