@@ -8,11 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
+import { listening } from '../helpers/sockets.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
@@ -48,25 +49,6 @@ function makeHosts(tag: string, subnet: number): (() => void) | null {
     }
   }
   return cleanup;
-}
-
-/** Local addresses (hex, as /proc/<pid>/net/tcp writes them) of the sockets `pid` listens on. */
-function listening(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]!);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  const out: string[] = [];
-  for (const line of readFileSync(`/proc/${pid}/net/tcp`, 'utf8').split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length > 9 && f[3] === '0A' && inodes.has(f[9]!)) out.push(f[1]!);
-  }
-  return out;
 }
 
 /** 10.77.s.h as /proc/net/tcp writes it (little-endian hex). */

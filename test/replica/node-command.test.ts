@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import { layoutNames } from '../../engines/layouts/index.ts';
 import { readClusterFile } from '../../node/cluster/cluster-file.ts';
 import { ProcessCluster } from '../../node/cluster/process-cluster.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
+import { listening } from '../helpers/sockets.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 /** Free TCP ports on 127.0.0.1 (bound and released; a race with another process is possible but rare). */
@@ -21,27 +22,6 @@ async function freePorts(n: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
-}
-
-/** Local addresses (hex, as /proc/net/tcp{,6} writes them) of the sockets `pid` listens on. */
-function listening(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]!);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  const out: string[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9]!)) out.push(f[1]!);
-    }
-  }
-  return out;
 }
 
 test('raftbench node: three processes by flags form a cluster, listen on 127.0.0.1 only, serve a cluster-file client, stop on SIGTERM', async () => {
