@@ -7,49 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
+import { makeHosts } from '../helpers/netns.ts';
 import { listening } from '../helpers/sockets.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-
-const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
-
-/** Creates bridge + namespaces; returns a cleanup, or null when this machine does not allow it. */
-function makeHosts(tag: string, subnet: number): (() => void) | null {
-  const bridge = `rbbr${tag}`;
-  const names = [1, 2, 3].map((i) => `rb${tag}n${i}`);
-  const cleanup = () => {
-    for (const n of names) ip('netns', 'del', n);
-    ip('link', 'del', bridge);
-  };
-  const steps: string[][] = [
-    ['link', 'add', bridge, 'type', 'bridge'],
-    ['addr', 'add', `10.77.${subnet}.254/24`, 'dev', bridge],
-    ['link', 'set', bridge, 'up'],
-  ];
-  names.forEach((n, i) => {
-    steps.push(
-      ['netns', 'add', n],
-      ['link', 'add', `rb${tag}v${i + 1}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n],
-      ['link', 'set', `rb${tag}v${i + 1}`, 'master', bridge],
-      ['link', 'set', `rb${tag}v${i + 1}`, 'up'],
-      ['-n', n, 'addr', 'add', `10.77.${subnet}.${i + 1}/24`, 'dev', 'eth0'],
-      ['-n', n, 'link', 'set', 'eth0', 'up'],
-      ['-n', n, 'link', 'set', 'lo', 'up'],
-    );
-  });
-  for (const s of steps) {
-    if (ip(...s).status !== 0) {
-      cleanup();
-      return null;
-    }
-  }
-  return cleanup;
-}
 
 /** 10.77.s.h as /proc/net/tcp writes it (little-endian hex). */
 const hexAddr = (s: number, h: number) => [h, s, 77, 10].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join('');
@@ -57,15 +22,15 @@ const hexAddr = (s: number, h: number) => [h, s, 77, 10].map((b) => b.toString(1
 test('a cluster file over three hosts (network namespaces): nodes bind the addresses it names, bench --cluster drives them and gathers their counters', { skip: process.getuid?.() === 0 ? false : 'needs root for ip netns' }, async (t) => {
   const tag = String(process.pid % 1000);
   const subnet = 100 + (process.pid % 100);
-  const removeHosts = makeHosts(tag, subnet);
-  if (!removeHosts) {
+  const hosts = makeHosts(tag, subnet);
+  if (!hosts) {
     t.skip('ip netns / bridges are not available here');
     return;
   }
   const { dir, cleanup } = await tmpDir('netns-');
   const file = path.join(dir, 'cluster.json');
   writeFileSync(file, JSON.stringify({ layout: 'wal', nodes: [1, 2, 3].map((i) => ({ id: i, addr: `10.77.${subnet}.${i}:7001`, control: `10.77.${subnet}.${i}:7100`, dir: `n${i}` })) }));
-  const nodes = [1, 2, 3].map((i) => startCli(['node', '--cluster', file, '--id', String(i)], { netns: `rb${tag}n${i}` }));
+  const nodes = [1, 2, 3].map((i) => startCli(['node', '--cluster', file, '--id', String(i)], { netns: hosts.ns(i) }));
   try {
     for (const n of nodes) {
       const deadline = Date.now() + 30_000;
@@ -95,7 +60,7 @@ test('a cluster file over three hosts (network namespaces): nodes bind the addre
     for (const n of nodes) n.kill('SIGTERM');
     await Promise.all(nodes.map((n) => Promise.race([n.done, sleep(10_000)])));
     for (const n of nodes) if (n.exitCode === null) n.kill('SIGKILL');
-    removeHosts();
+    hosts.remove();
     await cleanup();
   }
 });
