@@ -42,3 +42,14 @@ export function startCli(args: readonly string[], opts: { env?: NodeJS.ProcessEn
 }
 
 export const REPO_ROOT = ROOT;
+
+/** Waits until every started `raftbench node` printed that it listens ("raft on"); fails with its stderr if it exits or takes over `timeoutMs`. */
+export async function untilListening(nodes: ReadonlyArray<ReturnType<typeof startCli>>, timeoutMs = 30_000): Promise<void> {
+  for (const n of nodes) {
+    const deadline = Date.now() + timeoutMs;
+    while (!/raft on/.test(n.output().stdout)) {
+      if (Date.now() > deadline || n.exitCode !== null) throw new Error(`node did not start: ${n.output().stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

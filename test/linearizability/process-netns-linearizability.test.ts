@@ -14,7 +14,7 @@ import { layoutNames } from '../../engines/layouts/index.ts';
 import { readClusterFile } from '../../node/cluster/cluster-file.ts';
 import { ProcessCluster } from '../../node/cluster/process-cluster.ts';
 import { SeededRandom } from '../../raft/index.ts';
-import { startCli } from '../helpers/cli.ts';
+import { startCli, untilListening } from '../helpers/cli.ts';
 import { makeHosts } from '../helpers/netns.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { checkLinearizable, HistoryRecorder } from './checker.ts';
@@ -32,13 +32,7 @@ test('node processes in network namespaces under partitions: the history of puts
   const nodes = [1, 2, 3].map((i) => startCli(['node', '--cluster', file, '--id', String(i)], { netns: hosts.ns(i) }));
   let cluster: ProcessCluster | null = null;
   try {
-    for (const n of nodes) {
-      const deadline = Date.now() + 30_000;
-      while (!/raft on/.test(n.output().stdout)) {
-        if (Date.now() > deadline || n.exitCode !== null) assert.fail(`node did not start: ${n.output().stderr}`);
-        await sleep(50);
-      }
-    }
+    await untilListening(nodes);
     const c = (cluster = await ProcessCluster.connect(readClusterFile(file, layoutNames())));
     await c.leader();
     const rng = new SeededRandom(7);

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { runCli, startCli, untilListening } from '../helpers/cli.ts';
 import { makeHosts } from '../helpers/netns.ts';
 import { listening } from '../helpers/sockets.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
@@ -32,13 +32,7 @@ test('a cluster file over three hosts (network namespaces): nodes bind the addre
   writeFileSync(file, JSON.stringify({ layout: 'wal', nodes: [1, 2, 3].map((i) => ({ id: i, addr: `10.77.${subnet}.${i}:7001`, control: `10.77.${subnet}.${i}:7100`, dir: `n${i}` })) }));
   const nodes = [1, 2, 3].map((i) => startCli(['node', '--cluster', file, '--id', String(i)], { netns: hosts.ns(i) }));
   try {
-    for (const n of nodes) {
-      const deadline = Date.now() + 30_000;
-      while (!/raft on/.test(n.output().stdout)) {
-        if (Date.now() > deadline || n.exitCode !== null) assert.fail(`node did not start: ${n.output().stderr}`);
-        await sleep(50);
-      }
-    }
+    await untilListening(nodes);
     nodes.forEach((n, i) => {
       const addrs = listening(n.pid!);
       assert.deepEqual(addrs.sort(), [`${hexAddr(subnet, i + 1)}:1B59`, `${hexAddr(subnet, i + 1)}:1BBC`], `node ${i + 1} listens on its address only (raft 7001, control 7100)`);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { layoutNames } from '../../engines/layouts/index.ts';
 import { readClusterFile } from '../../node/cluster/cluster-file.ts';
 import { ProcessCluster } from '../../node/cluster/process-cluster.ts';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { runCli, startCli, untilListening } from '../helpers/cli.ts';
 import { listening } from '../helpers/sockets.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
@@ -36,13 +36,7 @@ test('raftbench node: three processes by flags form a cluster, listen on 127.0.0
   });
   let cluster: ProcessCluster | null = null;
   try {
-    for (const n of nodes) {
-      const deadline = Date.now() + 20_000;
-      while (!/raft on/.test(n.output().stdout)) {
-        if (Date.now() > deadline || n.exitCode !== null) assert.fail(`node did not start: ${n.output().stderr}`);
-        await sleep(50);
-      }
-    }
+    await untilListening(nodes, 20_000);
     for (const n of nodes) {
       const addrs = listening(n.pid!);
       assert.equal(addrs.length, 2, `raft and control sockets: ${addrs.join(' ')}`);
