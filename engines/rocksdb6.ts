@@ -37,6 +37,8 @@ export class RocksDB6Engine implements Engine {
   readonly kind = 'rocksdb';
   readonly #db: LevelDown;
   #counters: EngineCounters = emptyCounters();
+  /** The binding does not check: a call on a closed handle crashes the process (SIGSEGV). */
+  #closed = false;
 
   private constructor(readonly dir: string, db: LevelDown) {
     this.#db = db;
@@ -56,18 +58,24 @@ export class RocksDB6Engine implements Engine {
     return new RocksDB6Engine(dir, db);
   }
 
+  #open(): LevelDown {
+    if (this.#closed) throw new Error(`RocksDB 6 at ${this.dir} is closed`);
+    return this.#db;
+  }
+
   async write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
+    this.#open();
     const points = await expandRangeDeletes(ops, (r) => this.#scanKeys(r));
     const raw = points.map((op) =>
       op.type === 'put' ? { type: 'put', key: asBuffer(op.key), value: asBuffer(op.value) } : { type: 'del', key: asBuffer(op.key) },
     );
-    await new Promise<void>((resolve, reject) => this.#db.batch(raw, { sync: opts.sync }, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => this.#open().batch(raw, { sync: opts.sync }, (err) => (err ? reject(err) : resolve())));
     countBatch(this.#counters, ops, opts.sync);
   }
 
   get(key: Uint8Array): Promise<Uint8Array | undefined> {
     return new Promise((resolve, reject) =>
-      this.#db.get(asBuffer(key), { asBuffer: true }, (err, v) => {
+      this.#open().get(asBuffer(key), { asBuffer: true }, (err, v) => {
         if (err) {
           if (err.notFound || /NotFound/i.test(err.message)) resolve(undefined);
           else reject(err);
@@ -77,7 +85,7 @@ export class RocksDB6Engine implements Engine {
   }
 
   async scan(range: ScanRange): Promise<Array<[Uint8Array, Uint8Array]>> {
-    const it = this.#db.iterator({
+    const it = this.#open().iterator({
       ...(range.gte ? { gte: asBuffer(range.gte) } : {}),
       ...(range.lt ? { lt: asBuffer(range.lt) } : {}),
       limit: range.limit ?? -1,
@@ -103,17 +111,19 @@ export class RocksDB6Engine implements Engine {
 
   async sync(): Promise<void> {
     await new Promise<void>((resolve, reject) =>
-      this.#db.batch([{ type: 'put', key: SYNC_KEY, value: Buffer.alloc(0) }], { sync: true }, (err) => (err ? reject(err) : resolve())),
+      this.#open().batch([{ type: 'put', key: SYNC_KEY, value: Buffer.alloc(0) }], { sync: true }, (err) => (err ? reject(err) : resolve())),
     );
     this.#counters.syncs++;
   }
 
   /** An empty batch through the binding: the libuv pool round trip every write pays, with no data. */
   probe(): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.#db._batch([], { sync: false }, (err) => (err ? reject(err) : resolve())));
+    return new Promise<void>((resolve, reject) => this.#open()._batch([], { sync: false }, (err) => (err ? reject(err) : resolve())));
   }
 
   close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
     return new Promise((resolve, reject) => this.#db.close((err) => (err ? reject(err) : resolve())));
   }
 
@@ -123,7 +133,7 @@ export class RocksDB6Engine implements Engine {
 
   /** RocksDB's own counts from `rocksdb.stats` (WAL syncs and bytes, flushes, compaction, stalls). */
   stats(): Record<string, number> {
-    const text = this.#db.getProperty?.('rocksdb.stats');
+    const text = this.#closed ? undefined : this.#db.getProperty?.('rocksdb.stats');
     if (typeof text !== 'string') return {};
     const s = parseRocksStats(text);
     return rocksObserved(s);
@@ -131,7 +141,7 @@ export class RocksDB6Engine implements Engine {
 
   /** The effective options RocksDB wrote to its OPTIONS file, the memtable ceiling and the block cache. */
   settings(): Record<string, string | number> {
-    return rocksSettings(this.dir, 'default', (name) => this.#db.getProperty?.(name));
+    return rocksSettings(this.dir, 'default', (name) => (this.#closed ? undefined : this.#db.getProperty?.(name)));
   }
 
   async #scanKeys(range: ScanRange): Promise<Uint8Array[]> {

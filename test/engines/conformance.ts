@@ -44,6 +44,18 @@ export function engineConformance(name: string, open: (dir: string) => Promise<E
       assert.deepEqual(Buffer.from((await e.get(b('big')))!), big);
     }));
 
+  test(`${name}: a write after close rejects, and the process lives on`, async () => {
+    const { dir, cleanup } = await tmpDir(`${name}-closed-`);
+    try {
+      const e = await open(dir);
+      await e.write([{ type: 'put', key: b('a'), value: b('1') }], { sync: true });
+      await e.close();
+      await assert.rejects(e.write([{ type: 'put', key: b('b'), value: b('2') }], { sync: false }));
+    } finally {
+      await cleanup();
+    }
+  });
+
   test(`${name}: a batch is atomic (a bad op applies nothing)`, () =>
     withEngine(async (e) => {
       await e.write(
