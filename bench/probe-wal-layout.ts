@@ -1,7 +1,9 @@
 /**
  * The wal layout's BatchCommit op against the same two engine calls in other places, interleaved op by op
  * with a raw write+fdatasync: WAL and RocksDB 9 in directories of their own, the WAL inside the RocksDB
- * directory (as the layout places it), the layout's engines, and BatchCommit's op through its loop.
+ * directory (as the layout places it), both in sibling directories `state/` and `raft/` opened last, the
+ * layout's engines, and BatchCommit's op through its loop. Differences between placements stayed within
+ * the spread between runs (docs/performance.md).
  * Usage: node --import tsx bench/probe-wal-layout.ts <dir>
  */
 import { fdatasyncSync, openSync, writeSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
@@ -21,6 +23,8 @@ const walOwn = await WalEngine.open(path.join(root, 'own-wal'), { io: 'inline' }
 const r9Own = await RocksDB9Engine.open(path.join(root, 'own-r9'), splitBudget(DEFAULT_BUDGET, 2));
 const r9Host = await RocksDB9Engine.open(path.join(root, 'host-r9'), splitBudget(DEFAULT_BUDGET, 2));
 const walIn = await WalEngine.open(path.join(root, 'host-r9', 'raft'), { io: 'inline' });
+const r9Sib = await RocksDB9Engine.open(path.join(root, 'sib', 'state'), splitBudget(DEFAULT_BUDGET, 2));
+const walSib = await WalEngine.open(path.join(root, 'sib', 'raft'), { io: 'inline' });
 const lay = await findLayout('wal').open({ dir: path.join(root, 'lay'), binding: 'rocksdb9', budget: DEFAULT_BUDGET });
 const c = makePlan({ suite: 'quick', scenarios: ['BatchCommit'], layouts: ['wal'], sizes: [1024], count: 1 }).groups.flat().find((x) => x.name.includes('interleaved'))!;
 const inst = await c.family.open({ params: c.typed, layout: findLayout('wal'), layoutOptions: { dir: path.join(root, 'bc'), binding: 'rocksdb9', budget: DEFAULT_BUDGET }, seed: 1 });
@@ -32,6 +36,7 @@ const variants: Record<string, () => Promise<number> | number> = {
   raw: () => { const t = now(); writeSync(fd, b1, 0, 1024, off); fdatasyncSync(fd); off = (off + 1024) % (16 << 20); return now() - t; },
   'wal+r9, own dirs': () => pair(walOwn, r9Own),
   'wal inside r9 dir + r9': () => pair(walIn, r9Host),
+  'sibling state/ raft/': () => pair(walSib, r9Sib),
   'layout wal engines': () => pair(lay.raft, lay.state),
   'BatchCommit wal op': async () => { await inst.run(1, sink, () => false); return last; },
 };
@@ -40,5 +45,5 @@ console.log(`load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3)
 for (let i = 0; i < 1500; i++) for (let j = 0; j < names.length; j++) { const n = names[(i + j) % names.length]!; const d = await variants[n]!(); if (i >= 30) t[n]!.push(d); }
 const base = p50(t.raw!);
 for (const n of names) console.log(`${n.padEnd(26)} p50 ${p50(t[n]!).toFixed(1).padStart(7)} us ${(p50(t[n]!) / base).toFixed(2)}x raw`);
-await inst.close(); await lay.close(); await walOwn.close(); await r9Own.close(); await walIn.close(); await r9Host.close();
+await inst.close(); await lay.close(); await walOwn.close(); await r9Own.close(); await walIn.close(); await r9Host.close(); await walSib.close(); await r9Sib.close();
 rmSync(root, { recursive: true, force: true });
