@@ -335,14 +335,17 @@ export class ProcessCluster {
     return r.value ? Buffer.from(r.value, 'base64') : null;
   }
 
+  /** Closes every node at once (one by one, 5 nodes took 0.3 s of every replicate). */
   async close(): Promise<void> {
-    for (const id of this.ids) {
-      const n = this.#nodes.get(id)!;
-      if (!this.#remote) await Promise.race([this.#call(id, { op: 'close' }), sleep(5000)]);
-      if (!this.#remote) await Promise.race([n.gone, sleep(5000)]);
-      n.kill();
-      await Promise.race([n.gone, sleep(5000)]);
-    }
+    await Promise.all(
+      this.ids.map(async (id) => {
+        const n = this.#nodes.get(id)!;
+        if (!this.#remote) await Promise.race([this.#call(id, { op: 'close' }).catch(() => undefined), sleep(5000, undefined, { ref: false })]);
+        if (!this.#remote) await Promise.race([n.gone, sleep(5000, undefined, { ref: false })]);
+        n.kill();
+        await Promise.race([n.gone, sleep(5000, undefined, { ref: false })]);
+      }),
+    );
   }
 }
 
