@@ -75,6 +75,30 @@ test('the progress line keeps its ETA at 80 columns (item 18)', () => {
   assert.match(line, /eta \S+$/);
 });
 
+test('not on a terminal, progress is a plain line at most once a minute, with elapsed time and ETA', () => {
+  let written = '';
+  // A getter: assert.equal narrows a variable to the literal it was compared with.
+  const text = (): string => written;
+  let t = 0;
+  const out = { isTTY: false, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+  const p = new ProgressLine(out, () => t);
+  const at = (ms: number, done: number) => {
+    t = ms;
+    p.update({ done, total: 100, name: 'BatchCommit/layout=wal/order=interleaved/vs=1024', replicate: 2, count: 20, last: null });
+  };
+  at(1_000, 1);
+  at(59_000, 10);
+  assert.equal(text(), '', 'nothing in the first minute');
+  at(60_000, 20);
+  assert.equal(text(), '[20/100] BatchCommit/layout=wal/order=interleaved/vs=1024 run 2/20  elapsed 1m00s  eta 4m00s\n');
+  at(100_000, 30);
+  assert.equal(text().split('\n').length, 2, 'one line a minute');
+  at(121_000, 40);
+  assert.equal(text().split('\n').length, 3);
+  assert.doesNotMatch(text(), /\r|\x1b/, 'no terminal control codes in a log file');
+  at(200_000, 100);
+  assert.equal(text().split('\n').length, 3, 'no line for the last run: the summary follows');
+});
 
 test('--out inside a read-only file system: one line naming --out and EROFS once (item 13)', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async (t) => {
   const { dir, cleanup } = await tmpDir('msg-ro-');
