@@ -23,6 +23,13 @@ export interface WalFile {
    * outstanding; otherwise `write` then `datasync`.
    */
   writeDurable?(data: Uint8Array, position: number): Promise<void>;
+  /**
+   * Optional, with `datasyncAppend`: the log's record appends and their syncs, on the path `writeDurable`
+   * takes (the calling thread for `io: 'inline'`). Without them appends use `write` and `datasync`, which
+   * stay for bulk work such as preallocating a segment.
+   */
+  writeAppend?(data: Uint8Array, position: number): Promise<void>;
+  datasyncAppend?(): Promise<void>;
   /** Optional: an empty call through the same path as `writeDurable` (same threads, no I/O). */
   probe?(): Promise<void>;
   /** Sets the file's length (cuts or extends with zeros). */
@@ -47,7 +54,10 @@ export interface WalFs {
  * How `NodeFile.writeDurable` reaches the disk:
  * - `pool`: one `pwrite` on a second descriptor opened with O_DSYNC, through libuv's thread pool (one
  *   handoff; measured 0.63x the p50 of `write` then `datasync` through `fs/promises`, bench/hops-wal.ts).
- * - `inline`: `writeSync` then `fdatasyncSync` on the calling thread (no handoff; 0.45x), which blocks
+ * - `inline`: `writeSync` then `fdatasyncSync` on the calling thread (no handoff; 0.45x), and so are
+ *   unsynced record appends and the syncs that follow them (`writeAppend`, `datasyncAppend`: a replica
+ *   writes its HardState unsynced whenever only the commit index moved, and through the pool each such
+ *   append cost a round trip and the next synced append two), which blocks
  *   that thread for the device's flush. Every layout uses it: BatchCommit's op loop, and a replica's Ready
  *   loop, which blocks for its fdatasync as it does for a synced RocksDB 9 write (bench/probe-replica.ts;
  *   ReplicaWrite wal at 16 and 64 clients was no slower than with `pool`, and faster at 1).
@@ -75,6 +85,31 @@ class NodeFile implements WalFile {
       }
     }
     return writeAllPool(this.dsync.fd, data, position);
+  }
+
+  /**
+   * An unsynced record append. Inline: on the calling thread (a page-cache write of a few µs, where a pool
+   * round trip costs 30-40 µs and wakes another thread); the pool otherwise, as `write`.
+   */
+  writeAppend(data: Uint8Array, position: number): Promise<void> {
+    if (this.dsync !== null) return this.write(data, position);
+    try {
+      writeAllSync(this.fh.fd, data, position);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** fdatasync of the appended records: inline on the calling thread, as `writeDurable` syncs. */
+  datasyncAppend(): Promise<void> {
+    if (this.dsync !== null) return this.datasync();
+    try {
+      fdatasyncSync(this.fh.fd);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   probe(): Promise<void> {

@@ -168,7 +168,9 @@ export class SegmentedLog {
     const file = this.#active;
     // One step when nothing unsynced is outstanding: the durable write then covers all the log holds.
     const oneStep = opts.sync && !this.#dirty && file.writeDurable !== undefined;
-    await this.#guard(() => (oneStep ? file.writeDurable!(bytes, active.bytes) : file.write(bytes, active.bytes)));
+    await this.#guard(() =>
+      oneStep ? file.writeDurable!(bytes, active.bytes) : file.writeAppend ? file.writeAppend(bytes, active.bytes) : file.write(bytes, active.bytes),
+    );
     active.bytes += bytes.length;
     this.#crc = crc;
     this.#stats.recordBytes += bytes.length;
@@ -231,7 +233,8 @@ export class SegmentedLog {
   }
 
   async #datasync(): Promise<void> {
-    await this.#guard(() => this.#active.datasync());
+    const f = this.#active;
+    await this.#guard(() => (f.datasyncAppend ? f.datasyncAppend() : f.datasync()));
     this.#stats.fdatasyncs++;
     this.#dirty = false;
   }
