@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { LOCK_NAME, parseProcessId, processAlive } from '../runner/lock.ts';
 import { join } from 'node:path';
 import { UserError } from '../../errors/user-error.ts';
@@ -63,6 +64,14 @@ async function readText(file: string): Promise<string> {
     buf = await readFile(file);
   } catch (err) {
     throw new UserError(`${file}: ${describeFsError(err)}`);
+  }
+  // A gzipped file (a baseline kept small in git: bench.txt.gz) reads as its content.
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      buf = gunzipSync(buf);
+    } catch (err) {
+      throw new UserError(`${file}: is gzip but does not decompress (${err instanceof Error ? err.message : String(err)})`);
+    }
   }
   if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new UserError(`${file}: is empty`);
   if (buf.includes(0)) throw new UserError(`${file}: is a binary file, not results.json or benchmark text`);

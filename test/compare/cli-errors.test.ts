@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runCompare } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'raftbench-compare-'));
@@ -53,4 +54,13 @@ test('bad flags and arity', () => {
   badInput([good, good, '--format', 'html'], /unknown format "html"; valid: text, markdown, json/);
   badInput([good, good, '--alpha', '2'], /--alpha "2" must be between 0 and 1/);
   badInput([good, '--col', 'layout'], /--col layout: found no value of "layout"/);
+});
+
+test('a gzipped bench.txt (how a large baseline is kept in git) compares as its text; a broken gzip is one line', () => {
+  const gz = put('base.txt.gz', gzipSync(Buffer.from('BenchmarkX-4 10 200 ns/op\nBenchmarkX-4 10 210 ns/op\n')));
+  const r = runCompare([gz, good], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /X-4\s+205ns/);
+  const broken = put('broken.txt.gz', Buffer.concat([gzipSync(Buffer.from('BenchmarkX-4 10 200 ns/op\n')).subarray(0, 12)]));
+  badInput([broken, good], /broken\.txt\.gz: is gzip but does not decompress/);
 });
