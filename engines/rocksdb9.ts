@@ -103,7 +103,8 @@ export class RocksDB9Engine implements Engine {
   /**
    * One binding call on this thread: the ops go straight into the binding's batch and `_writeSync` writes
    * it. `db.batch()` does the same through abstract-level's validation, per-op encoding and a callback on
-   * the next tick: 25 µs against 14 µs for an unsynced 1 KiB put in a loop here (bench/probe-r9-path.ts).
+   * the next tick: 26.3 against 22.9 µs for an unsynced 1 KiB put in a loop, 31.2 against 27.7 µs right
+   * after an fdatasync (bench/probe-r9-path.ts, interleaved).
    */
   async write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
     const points = ops.some((op) => op.type === 'delRange') ? await expandRangeDeletes(ops, (r) => this.#scanKeys(r)) : (ops as PointOp[]);
