@@ -40,7 +40,9 @@ test('compare, report and gate name what is wrong with a truncated, empty, binar
       ['truncated, in a results dir', truncatedDir, /truncated-run\/results\.json: truncated or invalid JSON/],
       ['empty', put('empty.json', ''), /empty\.json: is empty/],
       ['blank', put('blank.json', '\n  \n'), /blank\.json: is empty/],
-      ['binary', put('results.json.gz', gzipSync(goodJson)), /results\.json\.gz: is a binary file/],
+      // A gzipped results file reads as its content (a baseline kept small in git); other binaries do not.
+      ['binary', put('results.bin', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]), goodJson])), /results\.bin: is a binary file/],
+      ['broken gzip', put('results.json.gz', gzipSync(goodJson).subarray(0, 40)), /results\.json\.gz: is gzip but does not decompress/],
       ['foreign schema', put('package.json', JSON.stringify({ name: 'x', version: '1.0.0', benchmarks: [] })), /package\.json: not a raftbench results file \(schema null, expected "raftbench\/results"\)/],
       ['newer version', put('v9.json', JSON.stringify({ ...goodObj, version: 9 })), /v9\.json: results version 9 is not supported/],
       ['JSON array', put('array.json', '[1, 2, 3]'), /array\.json: (not a raftbench results file|no benchmark lines)/],
