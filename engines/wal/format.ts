@@ -124,7 +124,9 @@ function padBytes(len: number): number {
 export function encodeFrames(records: readonly WalRecord[], prevCrc: number): { bytes: Buffer; crc: number } {
   let total = 0;
   for (const r of records) total += frameBytes(r.data.byteLength);
-  const out = Buffer.alloc(total);
+  // Its own memory, not zeroed: every byte is written below (header, data, zeroed pad). Not from Buffer's
+  // shared pool either, so a WalEngine index holding views into a record pins only that record.
+  const out = Buffer.allocUnsafeSlow(total);
   let off = 0;
   let crc = prevCrc >>> 0;
   for (const r of records) {
@@ -144,6 +146,7 @@ export function encodeFrames(records: readonly WalRecord[], prevCrc: number): { 
     out[off + 8] = r.type;
     out.writeUInt32LE(recCrc, off + 9);
     out.set(r.data, off + 8 + RECORD_HEADER_BYTES);
+    out.fill(0, off + FRAME_HEADER_BYTES + len, off + FRAME_HEADER_BYTES + len + pad);
     off += FRAME_HEADER_BYTES + len + pad;
   }
   return { bytes: out, crc };
@@ -244,7 +247,8 @@ export function encodeBatch(index: number, ops: readonly StoredOp[]): Uint8Array
     else if (op.type === 'del') size += 5 + op.key.byteLength;
     else size += 9 + op.start.byteLength + op.end.byteLength;
   }
-  const out = Buffer.alloc(size);
+  // Every byte is written below; from Buffer's pool when small (the caller frames it and lets it go).
+  const out = Buffer.allocUnsafe(size);
   out.writeBigUInt64LE(BigInt(index), 0);
   out.writeUInt32LE(ops.length, 8);
   let off = 12;

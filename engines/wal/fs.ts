@@ -32,9 +32,22 @@ export interface WalFile {
   datasyncAppend?(): Promise<void>;
   /** Optional: an empty call through the same path as `writeDurable` (same threads, no I/O). */
   probe?(): Promise<void>;
+  /**
+   * Optional: `writeDurable`, `writeAppend` and `datasyncAppend` as plain synchronous calls, present only
+   * where those run on the calling thread anyway (`io: 'inline'`). The log's append then runs start to
+   * end in one synchronous step, without the promise hops between its parts: after a blocking fdatasync
+   * each hop runs cold (bench/probe-wal-split.ts).
+   */
+  readonly now?: SyncAppends;
   /** Sets the file's length (cuts or extends with zeros). */
   truncate(size: number): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SyncAppends {
+  writeDurable(data: Uint8Array, position: number): void;
+  writeAppend(data: Uint8Array, position: number): void;
+  datasyncAppend(): void;
 }
 
 export interface WalFs {
@@ -65,6 +78,8 @@ export interface WalFs {
 export type WalIo = 'pool' | 'inline';
 
 class NodeFile implements WalFile {
+  readonly now: SyncAppends | undefined;
+
   /**
    * @param dsync the same file opened with O_DSYNC (`pool` only), opened with `fh` because the name may
    *   change later (a spare segment is renamed into place).
@@ -72,7 +87,20 @@ class NodeFile implements WalFile {
   constructor(
     private readonly fh: FileHandle,
     private dsync: FileHandle | null,
-  ) {}
+  ) {
+    const fd = fh.fd;
+    this.now =
+      dsync === null
+        ? {
+            writeDurable: (data, position) => {
+              writeAllSync(fd, data, position);
+              fdatasyncSync(fd);
+            },
+            writeAppend: (data, position) => writeAllSync(fd, data, position),
+            datasyncAppend: () => fdatasyncSync(fd),
+          }
+        : undefined;
+  }
 
   writeDurable(data: Uint8Array, position: number): Promise<void> {
     if (this.dsync === null) {

@@ -22,6 +22,8 @@
  */
 import path from 'node:path';
 import {
+  FRAME_HEADER_BYTES,
+  RECORD_HEADER_BYTES,
   RecordType,
   decodeFrame,
   decodeMetadata,
@@ -37,6 +39,8 @@ import { crc32c } from './crc32c.ts';
 import type { WalFile, WalFs } from './fs.ts';
 
 export const DEFAULT_SEGMENT_BYTES = 64 << 20;
+/** Where the first record's data starts in the frames `append` returns. */
+export const DATA_OFFSET = FRAME_HEADER_BYTES + RECORD_HEADER_BYTES;
 const SPARE_NAME = 'next.wal.tmp';
 const ZERO_CHUNK = Buffer.alloc(1 << 20);
 
@@ -152,10 +156,12 @@ export class SegmentedLog {
   }
 
   /**
-   * Appends `records` (all into one segment, in one write) and returns that segment's seq. `index` is the
-   * log index of the first record; a segment created by this append is named with it.
+   * Appends `records` (all into one segment, in one write) and returns that segment's seq and the frames
+   * written (the first record's data starts at `DATA_OFFSET`; callers may keep views into them, nothing
+   * else writes to them). `index` is the log index of the first record; a segment created by this append
+   * is named with it.
    */
-  async append(records: readonly WalRecord[], opts: { sync: boolean; index: number }): Promise<number> {
+  async append(records: readonly WalRecord[], opts: { sync: boolean; index: number }): Promise<{ seq: number; frames: Buffer }> {
     this.#check();
     let active = this.#segments[this.#segments.length - 1]!;
     let size = 0;
@@ -179,7 +185,49 @@ export class SegmentedLog {
       this.#dirty = true;
       if (opts.sync) await this.#datasync();
     }
-    return active.seq;
+    return { seq: active.seq, frames: bytes };
+  }
+
+  /**
+   * `append` in one synchronous step, when it can be one: the file offers synchronous calls (`WalFile.now`,
+   * `io: 'inline'`) and the records fit in the active segment (a rollover is async). Returns null, having
+   * done nothing, when it cannot; the caller then uses `append`. The same durability and failure rules.
+   */
+  appendNow(records: readonly WalRecord[], opts: { sync: boolean }): { seq: number; frames: Buffer } | null {
+    this.#check();
+    const now = this.#active.now;
+    if (now === undefined) return null;
+    const active = this.#segments[this.#segments.length - 1]!;
+    let size = 0;
+    for (const r of records) size += frameBytes(r.data.byteLength);
+    if (active.bytes + size > this.#segmentBytes && active.bytes > this.#headerBytes()) return null;
+    const { bytes, crc } = encodeFrames(records, this.#crc);
+    const oneStep = opts.sync && !this.#dirty;
+    try {
+      if (oneStep) now.writeDurable(bytes, active.bytes);
+      else now.writeAppend(bytes, active.bytes);
+    } catch (err) {
+      this.#failed = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+    active.bytes += bytes.length;
+    this.#crc = crc;
+    this.#stats.recordBytes += bytes.length;
+    if (oneStep) this.#stats.fdatasyncs++;
+    else {
+      this.#dirty = true;
+      if (opts.sync) {
+        try {
+          now.datasyncAppend();
+        } catch (err) {
+          this.#failed = err instanceof Error ? err : new Error(String(err));
+          throw err;
+        }
+        this.#stats.fdatasyncs++;
+        this.#dirty = false;
+      }
+    }
+    return { seq: active.seq, frames: bytes };
   }
 
   /** fdatasync of the active segment (every earlier segment was synced when it was closed). */

@@ -2,7 +2,7 @@ import { countBatch, emptyCounters, type BatchOp, type Engine, type EngineCounte
 import { copyBytes } from '../bytes.ts';
 import { RecordType, decodeBatch, decodeSnapshot, encodeBatch, encodeSnapshot, type DecodedRecord, type StoredOp } from './format.ts';
 import { NodeFs, type WalFs, type WalIo } from './fs.ts';
-import { BadRecordError, DEFAULT_SEGMENT_BYTES, SegmentedLog, type LogStats, type RecoveryReport } from './segmented-log.ts';
+import { BadRecordError, DATA_OFFSET, DEFAULT_SEGMENT_BYTES, SegmentedLog, type LogStats, type RecoveryReport } from './segmented-log.ts';
 import { SortedIndex } from '../sorted-index.ts';
 import { validateOp } from '../validate-op.ts';
 
@@ -62,6 +62,8 @@ interface Live {
  * Concurrency: writes, `sync` and `close` queue behind each other; reads never wait (they see every
  * write whose promise resolved).
  */
+const RESOLVED: Promise<void> = Promise.resolve();
+
 export class WalEngine implements Engine {
   readonly kind = 'wal';
   #log!: SegmentedLog;
@@ -70,6 +72,8 @@ export class WalEngine implements Engine {
   #nextIndex = 0;
   #counters: EngineCounters = emptyCounters();
   #tail: Promise<unknown> = Promise.resolve();
+  /** Calls queued on `#tail` and not yet settled; a write runs synchronously only when this is 0. */
+  #queued = 0;
   #closed = false;
   readonly #carryBelow: number;
   #carriedBytes = 0;
@@ -123,17 +127,50 @@ export class WalEngine implements Engine {
     return this.#log.segments.map((s) => s.name);
   }
 
-  async write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
-    for (const op of ops) validateOp(op);
+  /**
+   * With nothing queued and an inline file system, the append and the index update run synchronously in
+   * this call (`SegmentedLog.appendNow`): the op's own work then runs as one piece of code right before and
+   * after the device's flush, not as a chain of promise hops each running cold after the fdatasync
+   * (bench/probe-wal-split.ts). A rollover or truncation work falls back to the queued path.
+   */
+  write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
+    try {
+      for (const op of ops) validateOp(op);
+      if (this.#queued === 0 && !this.#closed && this.#writeNow(ops, opts)) {
+        return this.#truncateDue() ? this.#serial(() => this.#truncate()) : RESOLVED;
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#serial(async () => {
       this.#check();
       const index = this.#nextIndex;
-      const seq = await this.#log.append([{ type: RecordType.ENTRY, data: encodeBatch(index, ops) }], { sync: opts.sync, index });
-      this.#nextIndex++;
-      for (const op of ops) this.#apply(op, seq, true);
-      countBatch(this.#counters, ops, opts.sync);
+      const data = encodeBatch(index, ops);
+      const { seq, frames } = await this.#log.append([{ type: RecordType.ENTRY, data }], { sync: opts.sync, index });
+      this.#written(ops, opts, index, seq, frames, data.byteLength);
       await this.#truncate();
     });
+  }
+
+  /** The synchronous write, or false (nothing done) when the log cannot append synchronously. */
+  #writeNow(ops: readonly BatchOp[], opts: WriteOptions): boolean {
+    const index = this.#nextIndex;
+    const data = encodeBatch(index, ops);
+    const r = this.#log.appendNow([{ type: RecordType.ENTRY, data }], { sync: opts.sync });
+    if (r === null) return false;
+    this.#written(ops, opts, index, r.seq, r.frames, data.byteLength);
+    return true;
+  }
+
+  /**
+   * Books an appended ENTRY. The index keeps views into the record just written (its own memory), not
+   * copies of the caller's buffers: one allocation per write instead of one per key and value.
+   */
+  #written(ops: readonly BatchOp[], opts: WriteOptions, index: number, seq: number, frames: Buffer, dataBytes: number): void {
+    this.#nextIndex = index + 1;
+    const stored = decodeBatch(frames.subarray(DATA_OFFSET, DATA_OFFSET + dataBytes))!;
+    for (const op of stored.ops) this.#apply(op, seq, false);
+    countBatch(this.#counters, ops, opts.sync);
   }
 
   /** An empty call through the path a synced append takes: the log file's probe, or an await. */
@@ -202,8 +239,12 @@ export class WalEngine implements Engine {
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.#queued++;
     const run = this.#tail.then(fn);
-    this.#tail = run.catch(() => {});
+    this.#tail = run.then(
+      () => void this.#queued--,
+      () => void this.#queued--,
+    );
     return run;
   }
 
@@ -259,17 +300,21 @@ export class WalEngine implements Engine {
     if (this.#indexBytes > this.#peakIndexBytes) this.#peakIndexBytes = this.#indexBytes;
   }
 
+  /** Whether `#truncate` has work: the oldest of two or more segments is dead, or live little enough to carry. */
+  #truncateDue(): boolean {
+    const segs = this.#log.segments;
+    if (segs.length < 2) return false;
+    const live = this.#live.get(segs[0]!.seq);
+    return live === undefined || live.count === 0 || live.bytes <= this.#carryBelow * segs[0]!.bytes;
+  }
+
   /** Drops or carries forward the oldest segments while that is cheap (see the class comment). */
   async #truncate(): Promise<void> {
-    for (;;) {
+    while (this.#truncateDue()) {
       const segs = this.#log.segments;
-      if (segs.length < 2) return;
       const oldest = segs[0]!;
       const live = this.#live.get(oldest.seq) ?? { count: 0, bytes: 0 };
-      if (live.count > 0) {
-        if (live.bytes > this.#carryBelow * oldest.bytes) return;
-        await this.#carryForward(oldest.seq);
-      }
+      if (live.count > 0) await this.#carryForward(oldest.seq);
       const marker = { type: RecordType.SNAPSHOT, data: encodeSnapshot({ index: this.#nextIndex, firstLiveSeq: segs[1]!.seq }) };
       await this.#log.append([marker], { sync: true, index: this.#nextIndex });
       this.#internalSyncs++;
@@ -291,7 +336,7 @@ export class WalEngine implements Engine {
     }
     const record = { type: RecordType.STATE, data: encodeBatch(this.#nextIndex, puts) };
     // Not synced here: the SNAPSHOT marker that follows is, before the unlink.
-    const newSeq = await this.#log.append([record], { sync: false, index: this.#nextIndex });
+    const { seq: newSeq } = await this.#log.append([record], { sync: false, index: this.#nextIndex });
     for (const i of at) {
       const s = ix.valAt(i);
       const bytes = ix.keyAt(i).byteLength + s.value.byteLength;

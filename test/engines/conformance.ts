@@ -44,6 +44,25 @@ export function engineConformance(name: string, open: (dir: string) => Promise<E
       assert.deepEqual(Buffer.from((await e.get(b('big')))!), big);
     }));
 
+  test(`${name}: the engine keeps its own copy: changing the caller's buffers, or what get and scan returned, changes nothing`, () =>
+    withEngine(async (e) => {
+      const key = b('k1');
+      const value = b('value-1');
+      await e.write([{ type: 'put', key, value }], { sync: false });
+      key.fill(0x7a);
+      value.fill(0x7a);
+      const got = await e.get(b('k1'));
+      assert.equal(str(got), 'value-1');
+      got!.fill(0x7a);
+      const [[k, v]] = (await e.scan({})) as [[Uint8Array, Uint8Array]];
+      assert.equal(str(k), 'k1');
+      assert.equal(str(v), 'value-1');
+      k.fill(0x7a);
+      v.fill(0x7a);
+      assert.equal(str(await e.get(b('k1'))), 'value-1');
+      assert.deepEqual((await e.scan({})).map(([x, y]) => [str(x), str(y)]), [['k1', 'value-1']]);
+    }));
+
   test(`${name}: a write after close rejects, and the process lives on`, async () => {
     const { dir, cleanup } = await tmpDir(`${name}-closed-`);
     try {

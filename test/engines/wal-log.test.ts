@@ -11,6 +11,7 @@ import { FaultFs } from '../../engines/testing/fault-fs.ts';
 import {
   RecordType,
   decodeFrame,
+  encodeBatch,
   encodeFrames,
   frameBytes,
   parseSegmentName,
@@ -50,6 +51,24 @@ test('crc32c: the standard check value and chaining like Go crc32.Update', () =>
   for (const cut of [0, 1, 7, 8, 9, 500, 999, 1000]) {
     assert.equal(crc32c(crc32c(0, data.subarray(0, cut)), data.subarray(cut)), crc32c(0, data));
   }
+});
+
+test('format: frames and batches are the same bytes when their memory starts dirty (no stale byte reaches the log)', (t) => {
+  const records = [1, 2, 3, 13, 1000].map((n, i) => ({ type: RecordType.ENTRY, data: encodeBatch(i, [{ type: 'put', key: b('k' + i), value: Buffer.alloc(n, i + 1) }]) }));
+  const clean = encodeFrames(records, 7).bytes;
+  const batchClean = Buffer.from(records[0]!.data);
+  // Fault injection: every unzeroed allocation comes back full of 0xee, as recycled memory may.
+  const slow = Buffer.allocUnsafeSlow;
+  const fast = Buffer.allocUnsafe;
+  Buffer.allocUnsafeSlow = (n: number) => slow(n).fill(0xee);
+  Buffer.allocUnsafe = (n: number) => fast(n).fill(0xee);
+  t.after(() => {
+    Buffer.allocUnsafeSlow = slow;
+    Buffer.allocUnsafe = fast;
+  });
+  assert.deepEqual(encodeFrames(records, 7).bytes, clean);
+  assert.deepEqual(Buffer.from(encodeBatch(0, [{ type: 'put', key: b('k0'), value: Buffer.alloc(1, 1) }])), batchClean);
+  assert.ok(clean.includes(0) && !clean.includes(0xee));
 });
 
 test('format: length word, padding bit and pad size in the top byte, chained crcs', () => {

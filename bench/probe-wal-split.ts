@@ -1,0 +1,69 @@
+/**
+ * Where a synced 1 KiB WAL put spends its time beyond the device: the JS before its write+fdatasync, the
+ * syscalls themselves, and the JS after them until the write's promise settles, each op interleaved with
+ * a raw write+fdatasync on a pre-written file in the same directory. The WAL's file is wrapped only to
+ * timestamp its one-step durable write (the queued path's `writeDurable`, or the synchronous path's
+ * `now.writeDurable`).
+ * Usage: node --import tsx bench/probe-wal-split.ts <dir> [ops=3000]
+ */
+import { fdatasyncSync, openSync, writeSync, closeSync, rmSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { WalEngine } from '../engines/wal/wal-engine.ts';
+import { NodeFs, type WalFs, type WalFile } from '../engines/wal/fs.ts';
+import { seqKey } from '../scenarios/value.ts';
+const root = path.join(path.resolve(process.argv[2] ?? '.'), `probe-wal-split-${process.pid}`);
+mkdirSync(root, { recursive: true });
+const N = Number(process.argv[3] ?? 3000);
+const now = () => Number(process.hrtime.bigint());
+const p50 = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]! / 1000;
+let t1 = 0;
+let t3 = 0;
+const real = new NodeFs('inline');
+const fs: WalFs = Object.assign(Object.create(real) as WalFs, {
+  async open(p: string, o: { create: boolean }): Promise<WalFile> {
+    const f = await real.open(p, o);
+    const timed = (d: Uint8Array, pos: number) => {
+      t1 = now();
+      f.now!.writeDurable(d, pos);
+      t3 = now();
+    };
+    return {
+      write: (d, pos) => f.write(d, pos),
+      datasync: () => f.datasync(),
+      truncate: (n) => f.truncate(n),
+      close: () => f.close(),
+      writeDurable: async (d, pos) => timed(d, pos),
+      now: f.now && { ...f.now, writeDurable: timed },
+    };
+  },
+});
+const wal = await WalEngine.open(path.join(root, 'wal'), { fs });
+const fd = openSync(path.join(root, 'raw'), 'w+');
+const zero = Buffer.alloc(1 << 20);
+for (let i = 0; i < 64; i++) writeSync(fd, zero, 0, zero.length, i << 20);
+fdatasyncSync(fd);
+let off = 0;
+const v = Buffer.alloc(1024, 3);
+const prefix = Buffer.from('r/log/');
+const T: Record<string, number[]> = {};
+const rec = (n: string, d: number) => (T[n] ??= []).push(d);
+for (let i = 0; i < N; i++) {
+  const a = now();
+  writeSync(fd, v, 0, 1024, off);
+  fdatasyncSync(fd);
+  off = (off + 1024) % (64 << 20);
+  const b = now();
+  const t0 = now();
+  await wal.write([{ type: 'put', key: seqKey(prefix, i), value: v }], { sync: true });
+  const t4 = now();
+  if (i < N / 10) continue;
+  rec('raw write+fdatasync', b - a);
+  rec('wal put, whole', t4 - t0);
+  rec('wal put, before the syscalls', t1 - t0);
+  rec('wal put, the syscalls', t3 - t1);
+  rec('wal put, after the syscalls', t4 - t3);
+}
+for (const [n, a] of Object.entries(T)) console.log(n.padEnd(30), p50(a).toFixed(1).padStart(7), 'us');
+await wal.close();
+closeSync(fd);
+rmSync(root, { recursive: true, force: true });
