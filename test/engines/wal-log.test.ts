@@ -131,6 +131,22 @@ test('rollover: preallocated segments, each opening with a CRC and a METADATA re
   await again.close();
 });
 
+test('the next segment is zero-filled only once the active one is half full, not at open', async () => {
+  const fs = new FaultFs();
+  const e = await open(fs, { segmentBytes: 8 * SEG });
+  const prealloc = () => e.stats().preallocatedBytes!;
+  assert.equal(prealloc(), 8 * SEG, 'open fills the first segment only');
+  assert.deepEqual(await fs.list(DIR), e.segmentNames(), 'no spare file at open');
+  let i = 0;
+  // Each record is a little over 200 bytes: 60 of them stay under half of 32 KiB.
+  for (; i < 60; i++) await e.write([{ type: 'put', key: logKey(i), value: val(i) }], { sync: false });
+  assert.equal(prealloc(), 8 * SEG, 'under half full: still no spare');
+  for (; i < 90; i++) await e.write([{ type: 'put', key: logKey(i), value: val(i) }], { sync: false });
+  for (let tries = 0; prealloc() < 16 * SEG && tries < 200; tries++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(prealloc(), 16 * SEG, 'past half full: the spare is filled in the background');
+  await e.close();
+});
+
 test('truncation: deleting the log prefix drops whole segments, no copying; reopen agrees', async () => {
   const fs = new FaultFs();
   const e = await open(fs);
