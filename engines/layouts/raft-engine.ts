@@ -14,8 +14,8 @@ import { PER_GROUP_SEGMENT_BYTES } from './wal.ts';
  */
 export const RAFT_ENGINE_OPENERS: Readonly<Record<string, (raftDir: string, opts: LayoutOptions) => Promise<Engine>>> = {
   dedicated: (raftDir, opts) => openRocks(opts.binding, raftDir, splitBudget(opts.budget, 2), opts.wrapEngine),
-  wal: (raftDir) => WalEngine.open(raftDir, {}),
-  'wal-per-group': (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes: PER_GROUP_SEGMENT_BYTES, prepareAhead: false }),
+  wal: (raftDir) => WalEngine.open(raftDir, { io: 'inline' }),
+  'wal-per-group': (raftDir) => WalGroupsEngine.open(raftDir, { segmentBytes: PER_GROUP_SEGMENT_BYTES, prepareAhead: false, io: 'inline' }),
   lmdb: (raftDir) => LmdbEngine.open(raftDir),
 };
 
