@@ -99,7 +99,8 @@ export function openLoop(clients: number, ops: number, sink: OpSink, stop: () =>
         // The queue: due ops still unsent once this turn's sends took every free client.
         const going = Math.min(dueUpTo - issued, clients - inFlight);
         const backlog = dueUpTo - issued - Math.max(0, going);
-        for (let k = 0; k < going; k++) send(issued++, now, backlog);
+        // Asked again before each send: an op may be what makes `stop` true (a count reached).
+        for (let k = 0; k < going && (k === 0 || !stop()); k++) send(issued++, now, backlog);
       }
       if (issued >= ops || stop()) return finish();
       if (inFlight >= clients || armed) return; // a reply, or the armed wake-up, pumps again

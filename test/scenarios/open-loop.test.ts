@@ -56,3 +56,17 @@ test('open loop stops sending when asked, and ends with what it sent', async () 
   assert.equal(done, 10);
   assert.equal(s.corrected.length, 10);
 });
+
+test('open loop asks to stop before each send, also when a backlog falls due at once', async () => {
+  // Op 0 holds the event loop for 20 ms, so ~40 ops at 2000/s are due when the loop pumps again, with
+  // all four clients free: a pump that sent a whole turn's worth unasked would send four.
+  const s = sink();
+  let sent = 0;
+  const hold = (ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end);
+  };
+  const done = await openLoop(4, 1000, s, () => sent >= 2, async (i) => void (sent++, i === 0 && hold(20)), { rate: 2000, arrival: 'fixed', seed: 3 });
+  assert.equal(done, 2);
+  assert.equal(sent, 2);
+});
