@@ -249,34 +249,38 @@ export function encodeBatch(index: number, ops: readonly StoredOp[]): Uint8Array
   }
   // Every byte is written below; from Buffer's pool when small (the caller frames it and lets it go).
   const out = Buffer.allocUnsafe(size);
-  out.writeBigUInt64LE(BigInt(index), 0);
+  // u64 LE as two u32 words (no BigInt on the write path; indexes are safe integers).
+  out.writeUInt32LE(index % 0x1_0000_0000, 0);
+  out.writeUInt32LE(Math.floor(index / 0x1_0000_0000), 4);
   out.writeUInt32LE(ops.length, 8);
   let off = 12;
-  const bytes = (b: Uint8Array) => {
-    out.writeUInt32LE(b.byteLength, off);
-    out.set(b, off + 4);
-    off += 4 + b.byteLength;
-  };
   for (const op of ops) {
     out[off++] = OP_CODE[op.type];
     if (op.type === 'put') {
-      bytes(op.key);
-      bytes(op.value);
+      off = putBytes(out, off, op.key);
+      off = putBytes(out, off, op.value);
     } else if (op.type === 'del') {
-      bytes(op.key);
+      off = putBytes(out, off, op.key);
     } else {
-      bytes(op.start);
-      bytes(op.end);
+      off = putBytes(out, off, op.start);
+      off = putBytes(out, off, op.end);
     }
   }
   return out;
+}
+
+/** Writes `b` length-prefixed (u32 LE) at `off`; returns the offset after it. */
+function putBytes(out: Buffer, off: number, b: Uint8Array): number {
+  out.writeUInt32LE(b.byteLength, off);
+  out.set(b, off + 4);
+  return off + 4 + b.byteLength;
 }
 
 /** Decodes an ENTRY or STATE body; null when malformed. Returned arrays are views into `data`. */
 export function decodeBatch(data: Uint8Array): { index: number; ops: StoredOp[] } | null {
   if (data.byteLength < 12) return null;
   const v = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const index = Number(v.readBigUInt64LE(0));
+  const index = v.readUInt32LE(0) + v.readUInt32LE(4) * 0x1_0000_0000;
   const count = v.readUInt32LE(8);
   const ops: StoredOp[] = [];
   let off = 12;

@@ -11,6 +11,7 @@ import { FaultFs } from '../../engines/testing/fault-fs.ts';
 import {
   RecordType,
   decodeFrame,
+  decodeBatch,
   encodeBatch,
   encodeFrames,
   frameBytes,
@@ -69,6 +70,14 @@ test('format: frames and batches are the same bytes when their memory starts dir
   assert.deepEqual(encodeFrames(records, 7).bytes, clean);
   assert.deepEqual(Buffer.from(encodeBatch(0, [{ type: 'put', key: b('k0'), value: Buffer.alloc(1, 1) }])), batchClean);
   assert.ok(clean.includes(0) && !clean.includes(0xee));
+});
+
+test('format: a batch keeps its index exactly up to 2^53 - 1', () => {
+  for (const index of [0, 1, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 5, Number.MAX_SAFE_INTEGER]) {
+    const data = encodeBatch(index, [{ type: 'put', key: b('k'), value: b('v') }]);
+    assert.equal(decodeBatch(data)!.index, index);
+    assert.equal(Buffer.from(data).readBigUInt64LE(0), BigInt(index), 'u64 little-endian on disk');
+  }
 });
 
 test('format: length word, padding bit and pad size in the top byte, chained crcs', () => {
