@@ -66,6 +66,9 @@ function dbBench(dir: string, sync: boolean, num: number): number {
   return Number(m[1]) * 1000;
 }
 
+/** The most fio's floor may swing between rounds (max / min) for a run to count as taken on a steady device. */
+const STEADY_SWING = 1.5;
+
 const CASES = {
   bcShared: 'BatchCommit/layout=shared/order=interleaved/vs=1024',
   bcWal: 'BatchCommit/layout=wal/order=interleaved/vs=1024',
@@ -165,9 +168,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     return `${fmt(median(xs))}  (rounds ${fmt(Math.min(...xs))} .. ${fmt(Math.max(...xs))})`;
   };
   const x = (v: number) => `${v.toFixed(2)}x`;
+  // The device's own floor from round to round: when it swings, every ratio swings with it.
+  const pres = all.map((r) => r.pre);
+  const swing = Math.max(...pres) / Math.min(...pres);
+  const steady = swing <= STEADY_SWING;
   const pad = (t: string) => t.padEnd(58);
   const lines = [
     `anchors in ${dir}: ${rounds} rounds, each tool for ~${ops} ops per round in rotating order; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
+    `device: fio's pre-written floor ranged ${us(Math.min(...pres))} .. ${us(Math.max(...pres))} across rounds (${swing.toFixed(2)}x)${steady ? '' : `: UNSTEADY (over ${STEADY_SWING}x), the ratios below swing with it; run again when the device is calmer`}`,
     '',
     'p50 of one op, median over rounds:',
     `  ${pad('fio 1 KiB write+fdatasync, pre-written (--overwrite=1)')} ${span((r) => r.pre, us)}`,
