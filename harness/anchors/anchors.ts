@@ -2,7 +2,7 @@
  * `make anchors`: the figures outside the project that raftbench's results are read against, and
  * raftbench's own, from one run on one directory; then issue 12's target ratios, each with pass/miss.
  *
- *   node --import tsx harness/anchors/anchors.ts [--dir DIR] [--rounds N] [--ops N]
+ *   node --import tsx harness/anchors/anchors.ts [--dir DIR] [--rounds N] [--ops N] [--binding B] [--cpu auto|none|N]
  *
  * Installs Debian's fio and rocksdb-tools (db_bench) with apt-get when missing. Timings mean something
  * only on a quiet machine (load below 1): the load average is printed with the figures.
@@ -17,8 +17,12 @@ import { runPlan } from '../runner/run-plan.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { calibrate } from '../calibrate/calibrate.ts';
 import { BINDINGS, DEFAULT_BINDING, type Binding } from '../../engines/layouts/index.ts';
+import { irqCpuFor, pinArgs, pinProcess } from '../placement.ts';
 
 const KiB = 1024;
+
+/** The CPU every tool runs on (set by `main`; null: wherever the scheduler puts it). */
+let pinned: number | null = null;
 
 function sh(cmd: string, args: readonly string[]): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -46,7 +50,7 @@ function ensureTools(): void {
  */
 function fio(dir: string, name: string, extra: readonly string[]): number {
   const args = [`--name=${name}`, `--directory=${dir}`, '--rw=write', '--bs=1k', '--size=16m', '--ioengine=sync', '--fdatasync=1', '--runtime=10', '--time_based=0', '--output-format=json', ...extra];
-  const r = sh('fio', args);
+  const r = sh(...pinArgs(pinned, 'fio', args));
   if (r.status !== 0) throw new Error(`fio ${args.join(' ')}: ${r.stderr.trim()}`);
   const job = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))).jobs[0];
   const p50 = (x: { percentile?: Record<string, number> } | undefined) => Number(x?.percentile?.['50.000000'] ?? NaN);
@@ -58,7 +62,7 @@ function dbBench(dir: string, sync: boolean, num: number): number {
   const db = path.join(dir, `dbbench-${sync ? 'sync' : 'nosync'}`);
   rmSync(db, { recursive: true, force: true });
   const args = ['--benchmarks=fillseq', `--sync=${sync ? 1 : 0}`, '--value_size=1024', '--histogram=1', '--compression_type=none', `--num=${num}`, `--db=${db}`];
-  const r = sh('db_bench', args);
+  const r = sh(...pinArgs(pinned, 'db_bench', args));
   rmSync(db, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`db_bench ${args.join(' ')}: ${r.stderr.trim()}`);
   const m = /P50: ([\d.]+)/.exec(r.stdout);
@@ -76,17 +80,14 @@ const CASES = {
   rwWal: 'ReplicaWrite/layout=wal/vs=1024/clients=1',
 } as const;
 
-/** One replicate of each of the four cases on `binding`: p50 by name. */
-async function raftbench(dir: string, ops: number, binding: Binding): Promise<Map<string, number>> {
-  const wanted = new Set<string>(Object.values(CASES));
-  const pick = (plan: Plan): Plan => ({ ...plan, groups: plan.groups.map((g) => g.filter((c) => wanted.has(c.name))).filter((g) => g.length > 0) });
-  const out = new Map<string, number>();
-  for (const scenario of ['BatchCommit', 'ReplicaWrite']) {
-    const plan = pick(makePlan({ suite: 'quick', scenarios: [scenario], layouts: ['shared', 'wal'], sizes: [KiB], count: 1, ops }));
-    const r = await runPlan({ plan, dataDir: path.join(dir, 'raftbench'), raftDir: null, binding, budget: DEFAULT_BUDGET, shouldStop: () => false });
-    for (const b of r.benchmarks) out.set(b.name, b.runs[0]!.latency.p50);
-  }
-  return out;
+/** One replicate of one case on `binding`: its p50 in ns. */
+async function raftbench(dir: string, ops: number, binding: Binding, name: string): Promise<number> {
+  const [scenario, layout] = name.split('/') as [string, string];
+  const full = makePlan({ suite: 'quick', scenarios: [scenario], layouts: [layout.slice('layout='.length)], sizes: [KiB], count: 1, ops });
+  const plan: Plan = { ...full, groups: full.groups.map((g) => g.filter((c) => c.name === name)).filter((g) => g.length > 0) };
+  if (plan.groups.length === 0) throw new Error(`anchors: the quick suite has no case ${name}`);
+  const r = await runPlan({ plan, dataDir: path.join(dir, 'raftbench'), raftDir: null, binding, budget: DEFAULT_BUDGET, shouldStop: () => false });
+  return r.benchmarks[0]!.runs[0]!.latency.p50;
 }
 
 function median(xs: readonly number[]): number {
@@ -97,52 +98,95 @@ function median(xs: readonly number[]): number {
 
 const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 
+/** A figure and the reference it is read against, taken right before and right after it (their mean). */
+interface Bracketed {
+  readonly value: number;
+  readonly ref: number;
+}
+
 /** The figures of one round, each taken within seconds of the others. */
 interface Round {
-  pre: number;
+  /** Every fio pre-written p50 taken in the round (each bracket takes some). */
+  pre: number[];
   app: number;
-  /** raftbench calibrate's write+fdatasync into pre-written space: fio's op, from Node. */
-  raw: number;
-  dbSync: number;
+  /** Every db_bench sync=1 p50 taken in the round. */
+  dbSync: number[];
   dbNoSync: number;
-  rb: Map<Binding, Map<string, number>>;
+  /** raftbench calibrate's write+fdatasync into pre-written space (fio's op, from Node), against fio. */
+  raw: Bracketed;
+  /** Each case against its reference: fio pre-written for the wal layout, db_bench sync=1 for shared. */
+  rb: Map<Binding, Map<string, Bracketed>>;
 }
 
 const TARGETS: ReadonlyArray<{ what: string; target: number; ratio: (r: Round, b: Binding) => number }> = [
-  { what: 'BatchCommit shared / (db_bench sync=1 + sync=0)', target: 1.15, ratio: (r, b) => get(r, b, CASES.bcShared) / (r.dbSync + r.dbNoSync) },
-  { what: 'BatchCommit wal / fio pre-written floor', target: 1.25, ratio: (r, b) => get(r, b, CASES.bcWal) / r.pre },
-  { what: 'ReplicaWrite wal clients=1 / fio pre-written floor', target: 1.6, ratio: (r, b) => get(r, b, CASES.rwWal) / r.pre },
-  { what: 'ReplicaWrite shared clients=1 / db_bench sync=1', target: 1.3, ratio: (r, b) => get(r, b, CASES.rwShared) / r.dbSync },
+  { what: 'BatchCommit shared / (db_bench sync=1 + sync=0)', target: 1.15, ratio: (r, b) => ratioOf(r, b, CASES.bcShared, r.dbNoSync) },
+  { what: 'BatchCommit wal / fio pre-written floor', target: 1.25, ratio: (r, b) => ratioOf(r, b, CASES.bcWal) },
+  { what: 'ReplicaWrite wal clients=1 / fio pre-written floor', target: 1.6, ratio: (r, b) => ratioOf(r, b, CASES.rwWal) },
+  { what: 'ReplicaWrite shared clients=1 / db_bench sync=1', target: 1.3, ratio: (r, b) => ratioOf(r, b, CASES.rwShared) },
 ];
 
 function get(r: Round, b: Binding, name: string): number {
-  return r.rb.get(b)?.get(name) ?? NaN;
+  return r.rb.get(b)?.get(name)?.value ?? NaN;
+}
+
+/** A case's p50 over its bracketing reference (plus `addRef`, for a reference of two parts). */
+function ratioOf(r: Round, b: Binding, name: string, addRef = 0): number {
+  const x = r.rb.get(b)?.get(name);
+  return x ? x.value / (x.ref + addRef) : NaN;
 }
 
 /**
  * The steps of a round, run in an order that rotates from round to round. The device's floor drifts on
- * a shared host (here 130-490 µs within minutes, 62% within one minute), so each tool runs for well
- * under a second or two and every ratio is taken within its own round; the result is the median over rounds.
+ * a shared host (here 130-490 µs within minutes, 62% within one minute, 2.5x within two), so every figure
+ * a target reads is bracketed: its reference tool runs right before and right after it, and the ratio is
+ * taken against their mean, which cancels a drift that is steady over those few seconds. The result is
+ * the median of the per-round ratios.
  */
 async function round(dir: string, k: number, ops: number, bindings: readonly Binding[]): Promise<Round> {
-  const r: Round = { pre: NaN, app: NaN, raw: NaN, dbSync: NaN, dbNoSync: NaN, rb: new Map() };
+  const r: Round = { pre: [], app: NaN, dbSync: [], dbNoSync: NaN, raw: { value: NaN, ref: NaN }, rb: new Map() };
+  const pre = () => {
+    const v = fio(dir, 'prewritten', ['--overwrite=1', `--size=${ops}k`]);
+    rmSync(path.join(dir, 'prewritten.0.0'), { force: true });
+    r.pre.push(v);
+    return v;
+  };
+  const dbSync = () => {
+    const v = dbBench(dir, true, ops);
+    r.dbSync.push(v);
+    return v;
+  };
+  /** Runs `steps` between runs of `ref`: [ref, step, ref, step, ..., ref]; each step's ref is its two neighbours' mean. */
+  const bracket = async (ref: () => number, steps: ReadonlyArray<() => Promise<number>>): Promise<Bracketed[]> => {
+    const out: Bracketed[] = [];
+    let before = ref();
+    for (const step of steps) {
+      const value = await step();
+      const after = ref();
+      out.push({ value, ref: (before + after) / 2 });
+      before = after;
+    }
+    return out;
+  };
   const steps: Array<() => Promise<void> | void> = [
-    () => {
-      r.pre = fio(dir, 'prewritten', ['--overwrite=1', `--size=${ops}k`]);
-      rmSync(path.join(dir, 'prewritten.0.0'), { force: true });
-    },
     () => void (r.app = fio(dir, 'appending', ['--overwrite=0', '--fallocate=keep', '--unlink=1', `--size=${ops}k`])),
-    async () => void (r.raw = (await calibrate(dir, { sizes: [KiB], ops, seconds: 10, appendFloor: false })).points[0]!.p50Ns),
-    () => void (r.dbSync = dbBench(dir, true, ops)),
     () => void (r.dbNoSync = dbBench(dir, false, 50_000)),
-    ...bindings.map((b) => async () => void r.rb.set(b, await raftbench(dir, ops, b))),
+    async () => {
+      [r.raw] = (await bracket(pre, [async () => (await calibrate(dir, { sizes: [KiB], ops, seconds: 10, appendFloor: false })).points[0]!.p50Ns])) as [Bracketed];
+    },
+    ...bindings.map((b) => async () => {
+      const m = new Map<string, Bracketed>();
+      const wal = await bracket(pre, [CASES.bcWal, CASES.rwWal].map((c) => () => raftbench(dir, ops, b, c)));
+      const shared = await bracket(dbSync, [CASES.bcShared, CASES.rwShared].map((c) => () => raftbench(dir, ops, b, c)));
+      m.set(CASES.bcWal, wal[0]!).set(CASES.rwWal, wal[1]!).set(CASES.bcShared, shared[0]!).set(CASES.rwShared, shared[1]!);
+      r.rb.set(b, m);
+    }),
   ];
   for (let i = 0; i < steps.length; i++) await steps[(i + k) % steps.length]!();
   return r;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { dir: { type: 'string' }, rounds: { type: 'string' }, ops: { type: 'string' }, binding: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], options: { dir: { type: 'string' }, rounds: { type: 'string' }, ops: { type: 'string' }, binding: { type: 'string' }, cpu: { type: 'string' } } });
   const dir = path.resolve(values.dir ?? path.join('results', '.anchors'));
   const rounds = Number(values.rounds ?? 12);
   const ops = Number(values.ops ?? 500);
@@ -151,8 +195,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!(Number.isInteger(ops) && ops >= 100)) throw new Error(`--ops ${values.ops}: a whole number >= 100`);
   for (const b of bindings) if (!(BINDINGS as readonly string[]).includes(b)) throw new Error(`--binding ${b}: valid are ${BINDINGS.join(', ')}`);
   const bs = bindings as Binding[];
+  const cpuArg = values.cpu ?? 'auto';
+  if (!/^(auto|none|\d+)$/.test(cpuArg)) throw new Error(`--cpu ${cpuArg}: valid are auto (the CPU taking the disk's interrupts), none, or a CPU number`);
   mkdirSync(dir, { recursive: true });
   ensureTools();
+  // Every tool on one CPU, the one the disk's completions interrupt (harness/placement.ts): placement
+  // alone moved a write+fdatasync 2x on the VM measured here, which no ratio between tools survives.
+  pinned = cpuArg === 'auto' ? irqCpuFor(dir) : cpuArg === 'none' ? null : Number(cpuArg);
+  if (pinned !== null) pinProcess(pinned);
+  const placement = pinned === null ? `unpinned (${cpuArg === 'none' ? '--cpu none' : "the disk's interrupts reach every CPU, or could not be told"})` : `every tool pinned to CPU ${pinned}${cpuArg === 'auto' ? ", which takes the disk's interrupts" : ''}`;
   const load0 = loadavg()[0]!;
   const all: Round[] = [];
   const f = (ns: number) => (ns / 1000).toFixed(0).padStart(4);
@@ -160,7 +211,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const r = await round(dir, k, ops, bs);
     all.push(r);
     const rb = bs.map((b) => `${b}: BC shared ${f(get(r, b, CASES.bcShared))} wal ${f(get(r, b, CASES.bcWal))} RW shared ${f(get(r, b, CASES.rwShared))} wal ${f(get(r, b, CASES.rwWal))}`).join('  ');
-    process.stderr.write(`round ${String(k + 1).padStart(2)}/${rounds} µs: fio pre ${f(r.pre)} app ${f(r.app)} raw ${f(r.raw)}  db_bench ${f(r.dbSync)} / ${f(r.dbNoSync)}  ${rb}\n`);
+    const fs = (xs: number[]) => xs.map(f).join(',');
+    process.stderr.write(`round ${String(k + 1).padStart(2)}/${rounds} µs: fio pre ${fs(r.pre)} app ${f(r.app)} raw ${f(r.raw.value)}  db_bench ${fs(r.dbSync)} / ${f(r.dbNoSync)}  ${rb}\n`);
   }
   const load1 = loadavg()[0]!;
   const span = (fn: (r: Round) => number, fmt: (x: number) => string) => {
@@ -169,19 +221,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const x = (v: number) => `${v.toFixed(2)}x`;
   // The device's own floor from round to round: when it swings, every ratio swings with it.
-  const pres = all.map((r) => r.pre);
+  const pres = all.flatMap((r) => r.pre);
   const swing = Math.max(...pres) / Math.min(...pres);
   const steady = swing <= STEADY_SWING;
   const pad = (t: string) => t.padEnd(58);
   const lines = [
-    `anchors in ${dir}: ${rounds} rounds, each tool for ~${ops} ops per round in rotating order; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
-    `device: fio's pre-written floor ranged ${us(Math.min(...pres))} .. ${us(Math.max(...pres))} across rounds (${swing.toFixed(2)}x)${steady ? '' : `: UNSTEADY (over ${STEADY_SWING}x), the ratios below swing with it; run again when the device is calmer`}`,
+    `anchors in ${dir}: ${rounds} rounds, each tool for ~${ops} ops a run, in an order rotating by round, every raftbench case between two runs of its reference; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
+    `placement: ${placement}`,
+    `device: fio's pre-written floor ranged ${us(Math.min(...pres))} .. ${us(Math.max(...pres))} over the run (${swing.toFixed(2)}x)${steady ? '' : `: UNSTEADY (over ${STEADY_SWING}x), the ratios below swing with it; run again when the device is calmer`}`,
     '',
     'p50 of one op, median over rounds:',
-    `  ${pad('fio 1 KiB write+fdatasync, pre-written (--overwrite=1)')} ${span((r) => r.pre, us)}`,
+    `  ${pad('fio 1 KiB write+fdatasync, pre-written (--overwrite=1)')} ${span((r) => median(r.pre), us)}`,
     `  ${pad('fio 1 KiB write+fdatasync, appending (--fallocate=keep)')} ${span((r) => r.app, us)}`,
-    `  ${pad('raftbench calibrate 1 KiB pre-written (Node, sync calls)')} ${span((r) => r.raw, us)}`,
-    `  ${pad('db_bench fillseq --sync=1 --value_size=1024')} ${span((r) => r.dbSync, us)}`,
+    `  ${pad('raftbench calibrate 1 KiB pre-written (Node, sync calls)')} ${span((r) => r.raw.value, us)}`,
+    `  ${pad('db_bench fillseq --sync=1 --value_size=1024')} ${span((r) => median(r.dbSync), us)}`,
     `  ${pad('db_bench fillseq --sync=0 --value_size=1024')} ${span((r) => r.dbNoSync, us)}`,
     ...bs.flatMap((b) => [
       `  ${pad(`raftbench BatchCommit shared 1 KiB interleaved, ${b}`)} ${span((r) => get(r, b, CASES.bcShared), us)}`,
@@ -190,9 +243,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       `  ${pad(`raftbench ReplicaWrite wal 1 KiB clients=1, ${b}`)} ${span((r) => get(r, b, CASES.rwWal), us)}`,
     ]),
     '',
-    `Node's own floor: raftbench calibrate / fio pre-written     ${span((r) => r.raw / r.pre, x)}`,
+    `Node's own floor: raftbench calibrate / fio pre-written     ${span((r) => r.raw.value / r.raw.ref, x)}`,
     '',
-    'targets (issue 12), each ratio taken within a round, median over rounds:',
+    'targets (issue 12), each figure over its reference taken right before and after it, median over rounds:',
     ...bs.flatMap((b) => [
       `  binding ${b}${b === DEFAULT_BINDING ? ' (the default)' : ''}:`,
       ...TARGETS.map((t) => {
