@@ -72,6 +72,12 @@ export interface Environment {
   readonly gitDirty: boolean | null;
   /** Load average at start, to tell a busy machine. */
   readonly loadAverage: readonly number[];
+  /**
+   * Where durable writes complete (harness/placement.ts): the CPUs taking the data disk's completion
+   * interrupts (null when that cannot be told) and the CPUs the run could use. A thread woken on another
+   * CPU than its disk's interrupts pays a cross-CPU wake-up per sync. Absent in older results.
+   */
+  readonly placement?: { readonly diskIrqCpus: readonly number[] | null; readonly allowedCpus: string | null };
 }
 
 export interface Calibration {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Environment } from '../analysis/results-schema.ts';
 import { fsInfo } from '../engines/fs-info.ts';
+import { allowedCpus, diskIrqCpus } from './placement.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -25,6 +26,7 @@ export function captureEnvironment(dataDir: string): Environment {
     engines: engineVersions(),
     ...git(),
     loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    placement: { diskIrqCpus: diskIrqCpus(dataDir)?.cpus ?? null, allowedCpus: allowedCpus() },
   };
 }
 

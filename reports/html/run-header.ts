@@ -46,6 +46,7 @@ const ENV_ROWS: readonly Row[] = [
   ['engine settings', engineSettingsText],
   ['git', (r) => (r.environment.gitCommit ? `${r.environment.gitCommit}${r.environment.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout')],
   ['load average', (r) => (r.environment.loadAverage ?? []).join(', ')],
+  ['placement', (r) => placementText(r.environment.placement)],
   ['started', (r) => r.startedAt],
   ['finished', (r) => r.finishedAt ?? (r.complete ? '?' : `not finished: ${r.incompleteReason ?? ''}`)],
 ];
@@ -103,4 +104,11 @@ export function reproduce(inputs: readonly ReportInput[]): SafeHtml {
 export function shellQuote(s: string): string {
   if (/^[\w@%+=:,./-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Which CPUs took the data disk's interrupts, and which the run could use. */
+function placementText(p: ResultsFile['environment']['placement']): string {
+  if (!p) return 'not recorded';
+  const irq = p.diskIrqCpus === null ? "the disk's interrupt CPUs could not be told" : `disk interrupts on CPU ${p.diskIrqCpus.join(', ')}`;
+  return `${irq}; the run could use CPU ${p.allowedCpus ?? '?'}`;
 }

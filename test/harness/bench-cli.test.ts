@@ -45,6 +45,8 @@ test('bench --suite smoke writes results.json and a Go-format bench.txt covering
       }
     }
     assert.equal(results.environment.node, process.version);
+    assert.match(results.environment.placement?.allowedCpus ?? '', /^\d/, 'where the run could go is recorded');
+    assert.ok(results.environment.placement!.diskIrqCpus === null || results.environment.placement!.diskIrqCpus.every(Number.isInteger));
     assert.ok(results.calibration && results.calibration.points.length === results.config.sizes.length);
 
     const text = readFileSync(path.join(out, 'bench.txt'), 'utf8');

@@ -37,3 +37,13 @@ test('truncations recorded in a run are marked on the latency-over-time chart', 
   assert.deepEqual(layers.map((l) => l.mark.type), ['line', 'rule']);
   assert.match(spec.caption, /dashed rules mark the 2 log truncations/);
 });
+
+test('the environment table says where durable writes complete: the disk interrupt CPUs and the CPUs the run had', async () => {
+  const base = run();
+  const withPlacement = { ...base, environment: { ...base.environment, placement: { diskIrqCpus: [1], allowedCpus: '0-1' } } };
+  const noIrq = { ...base, environment: { ...base.environment, placement: { diskIrqCpus: null, allowedCpus: '1' } } };
+  const render = async (r: typeof base) => (await renderReport(buildReportModel([{ label: 'run', results: r }], { style: 'rfc', alpha: 0.05 }, '2026-01-01T00:00:00Z'))).html;
+  assert.match(await render(withPlacement), /<th>placement<\/th><td>disk interrupts on CPU 1; the run could use CPU 0-1<\/td>/);
+  assert.match(await render(noIrq), /interrupt CPUs could not be told; the run could use CPU 1/);
+  assert.match(await render(base), /<th>placement<\/th><td>not recorded<\/td>/, 'results from before the field');
+});
