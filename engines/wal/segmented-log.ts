@@ -167,7 +167,7 @@ export class SegmentedLog {
     let active = this.#segments[this.#segments.length - 1]!;
     let size = 0;
     for (const r of records) size += frameBytes(r.data.byteLength);
-    if (active.bytes + size > this.#segmentBytes && active.bytes > this.#headerBytes()) {
+    if (!this.#fits(active, size)) {
       await this.#guard(() => this.#rollover(opts.index));
       active = this.#segments[this.#segments.length - 1]!;
     }
@@ -178,14 +178,8 @@ export class SegmentedLog {
     await this.#guard(() =>
       oneStep ? file.writeDurable!(bytes, active.bytes) : file.writeAppend ? file.writeAppend(bytes, active.bytes) : file.write(bytes, active.bytes),
     );
-    active.bytes += bytes.length;
-    this.#crc = crc;
-    this.#stats.recordBytes += bytes.length;
-    if (oneStep) this.#stats.fdatasyncs++;
-    else {
-      this.#dirty = true;
-      if (opts.sync) await this.#datasync();
-    }
+    this.#wrote(active, bytes, crc, oneStep);
+    if (!oneStep && opts.sync) await this.#datasync();
     this.#spareAhead(active);
     return { seq: active.seq, frames: bytes };
   }
@@ -202,35 +196,36 @@ export class SegmentedLog {
     const active = this.#segments[this.#segments.length - 1]!;
     let size = 0;
     for (const r of records) size += frameBytes(r.data.byteLength);
-    if (active.bytes + size > this.#segmentBytes && active.bytes > this.#headerBytes()) return null;
+    if (!this.#fits(active, size)) return null;
     const { bytes, crc } = encodeFrames(records, this.#crc);
     const oneStep = opts.sync && !this.#dirty;
-    try {
-      if (oneStep) now.writeDurable(bytes, active.bytes);
-      else now.writeAppend(bytes, active.bytes);
-    } catch (err) {
-      this.#failed = err instanceof Error ? err : new Error(String(err));
-      throw err;
-    }
-    active.bytes += bytes.length;
-    this.#crc = crc;
-    this.#stats.recordBytes += bytes.length;
-    if (oneStep) this.#stats.fdatasyncs++;
-    else {
-      this.#dirty = true;
-      if (opts.sync) {
-        try {
-          now.datasyncAppend();
-        } catch (err) {
-          this.#failed = err instanceof Error ? err : new Error(String(err));
-          throw err;
-        }
-        this.#stats.fdatasyncs++;
-        this.#dirty = false;
-      }
+    this.#guardNow(() => (oneStep ? now.writeDurable(bytes, active.bytes) : now.writeAppend(bytes, active.bytes)));
+    this.#wrote(active, bytes, crc, oneStep);
+    if (!oneStep && opts.sync) {
+      this.#guardNow(() => now.datasyncAppend());
+      this.#synced();
     }
     this.#spareAhead(active);
     return { seq: active.seq, frames: bytes };
+  }
+
+  /** Whether `size` more bytes fit in `active` (a record larger than a whole segment gets a segment of its own). */
+  #fits(active: SegmentInfo, size: number): boolean {
+    return active.bytes + size <= this.#segmentBytes || active.bytes <= this.#headerBytes();
+  }
+
+  /** Books frames written at the end of `active`; `durable` when that write also synced them. */
+  #wrote(active: SegmentInfo, bytes: Buffer, crc: number, durable: boolean): void {
+    active.bytes += bytes.length;
+    this.#crc = crc;
+    this.#stats.recordBytes += bytes.length;
+    if (durable) this.#stats.fdatasyncs++;
+    else this.#dirty = true;
+  }
+
+  #synced(): void {
+    this.#stats.fdatasyncs++;
+    this.#dirty = false;
   }
 
   /** fdatasync of the active segment (every earlier segment was synced when it was closed). */
@@ -286,14 +281,23 @@ export class SegmentedLog {
   async #datasync(): Promise<void> {
     const f = this.#active;
     await this.#guard(() => (f.datasyncAppend ? f.datasyncAppend() : f.datasync()));
-    this.#stats.fdatasyncs++;
-    this.#dirty = false;
+    this.#synced();
   }
 
   /** After a failed write or sync the page cache state is unknown (fsyncgate): refuse further use. */
   async #guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
+    } catch (err) {
+      this.#failed = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+  }
+
+  /** `#guard` for a synchronous call. */
+  #guardNow<T>(fn: () => T): T {
+    try {
+      return fn();
     } catch (err) {
       this.#failed = err instanceof Error ? err : new Error(String(err));
       throw err;

@@ -106,3 +106,46 @@ test("inline appends and their syncs run on the calling thread; the pool's do no
     await cleanup();
   }
 });
+
+// Fault injection on the synchronous path (io 'inline'): the real file system, with the next sync failing
+// as a dying disk's would. After a failed fdatasync the page cache's state is unknown (fsyncgate), so the
+// log must refuse every later write rather than carry on.
+for (const which of ['writeDurable', 'datasyncAppend'] as const) {
+  test(`wal io=inline: a ${which} that fails rejects the write, and the log refuses writes from then on`, async () => {
+    const { dir, cleanup } = await tmpDir('wal-sync-fail-');
+    try {
+      let failNext = false;
+      const real = new NodeFs('inline');
+      const fs: WalFs = Object.assign(Object.create(real) as WalFs, {
+        async open(p: string, o: { create: boolean }): Promise<WalFile> {
+          const f = await real.open(p, o);
+          const now = f.now!;
+          const maybeFail = () => {
+            if (failNext) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+          };
+          return Object.assign(Object.create(f) as WalFile, {
+            now: {
+              writeDurable: (d: Uint8Array, pos: number) => (which === 'writeDurable' && maybeFail(), now.writeDurable(d, pos)),
+              writeAppend: (d: Uint8Array, pos: number) => now.writeAppend(d, pos),
+              datasyncAppend: () => (which === 'datasyncAppend' && maybeFail(), now.datasyncAppend()),
+            },
+          });
+        },
+      });
+      const e = await WalEngine.open(dir, { fs, segmentBytes: 1 << 16, prepareAhead: false });
+      const put = (i: number, sync: boolean) => e.write([{ type: 'put', key: Buffer.from(`k${i}`), value: Buffer.alloc(100, i) }], { sync });
+      await put(1, true);
+      // A durable write (nothing outstanding) goes through writeDurable; after an unsynced one, a synced
+      // write is an append then datasyncAppend.
+      if (which === 'datasyncAppend') await put(2, false);
+      failNext = true;
+      await assert.rejects(put(3, true), /EIO/);
+      failNext = false;
+      await assert.rejects(put(4, true), /refuses writes/);
+      await assert.rejects(put(5, false), /refuses writes/);
+      await e.close();
+    } finally {
+      await cleanup();
+    }
+  });
+}
