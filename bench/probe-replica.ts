@@ -5,7 +5,7 @@
  * the rest (raft library, event loop turns, client).
  * Usage: node --import tsx bench/probe-replica.ts <dir> [ops] [layout]
  */
-import { closeSync, fdatasyncSync, openSync, writeSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, fdatasyncSync, writeSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_BUDGET } from '../engines/memory-budget.ts';
 import { findLayout } from '../engines/layouts/index.ts';
@@ -13,6 +13,7 @@ import { makePlan } from '../harness/runner/plan.ts';
 import { WalEngine } from '../engines/wal/wal-engine.ts';
 import { RocksDB6Engine } from '../engines/rocksdb6.ts';
 import { RocksDB9Engine } from '../engines/rocksdb9.ts';
+import { prewrittenFile } from './raw-file.ts';
 
 const dir = path.resolve(process.argv[2] ?? '.');
 const ops = Number(process.argv[3] ?? 1000);
@@ -39,10 +40,7 @@ let raftEngine: unknown = null;
 wrap(WalEngine.prototype as any, (_e, sync) => `raft write (${sync ? 'sync' : 'nosync'})`);
 for (const P of [RocksDB6Engine, RocksDB9Engine]) wrap(P.prototype as any, (e, sync) => (e === raftEngine ? `raft write (${sync ? 'sync' : 'nosync'})` : 'state write'));
 
-const fd = openSync(path.join(root, 'raw'), 'w+');
-const zero = Buffer.alloc(1 << 20);
-for (let i = 0; i < 16; i++) writeSync(fd, zero, 0, zero.length, i << 20);
-fdatasyncSync(fd);
+const fd = prewrittenFile(path.join(root, 'raw'), 16);
 let off = 0;
 const buf = Buffer.alloc(1024, 7);
 

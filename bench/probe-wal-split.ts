@@ -7,13 +7,14 @@
  * `now.writeDurable`). Pin it (`taskset -c <cpu>`) to the CPU taking the disk's interrupts to compare runs.
  * Usage: node --import tsx bench/probe-wal-split.ts <dir> [ops=3000]
  */
-import { fdatasyncSync, openSync, writeSync, closeSync, rmSync, mkdirSync } from 'node:fs';
+import { fdatasyncSync, writeSync, closeSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { WalEngine } from '../engines/wal/wal-engine.ts';
 import { NodeFs, type WalFs, type WalFile } from '../engines/wal/fs.ts';
 import { RocksDB9Engine } from '../engines/rocksdb9.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../engines/memory-budget.ts';
 import { seqKey } from '../scenarios/value.ts';
+import { prewrittenFile } from './raw-file.ts';
 const root = path.join(path.resolve(process.argv[2] ?? '.'), `probe-wal-split-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const N = Number(process.argv[3] ?? 3000);
@@ -45,10 +46,7 @@ const fs: WalFs = Object.assign(Object.create(real) as WalFs, {
 });
 const wal = await WalEngine.open(path.join(root, 'wal'), { fs });
 const state = await RocksDB9Engine.open(path.join(root, 'state'), splitBudget(DEFAULT_BUDGET, 2));
-const fd = openSync(path.join(root, 'raw'), 'w+');
-const zero = Buffer.alloc(1 << 20);
-for (let i = 0; i < 64; i++) writeSync(fd, zero, 0, zero.length, i << 20);
-fdatasyncSync(fd);
+const fd = prewrittenFile(path.join(root, 'raw'), 64);
 let off = 0;
 const v = Buffer.alloc(1024, 3);
 const prefix = Buffer.from('r/log/');
