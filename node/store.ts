@@ -502,18 +502,23 @@ export class Store {
 
     // A snapshot replaces the state machine. Install it durably before the log it replaces is deleted,
     // for the same reason as the truncation rule.
+    // The applied indexes move only once the state write holding them is done (`appliedIndex` readers
+    // then read the state): here, and for the apply batch below.
     const snapOps: BatchOp[] = [];
+    const snapApplied: Array<[Group, AppliedState]> = [];
     for (const [g, rd] of readies) {
       if (!rd.snapshot) continue;
       const { index, term } = rd.snapshot.metadata;
       const image = installSnapshotOps(g.id, rd.snapshot.data);
       snapOps.push(...image.ops);
       g.sessions = image.sessions;
-      g.applied = { applied: index, truncIndex: index, truncTerm: term };
-      snapOps.push({ type: 'put', key: appliedKey(g.id), value: encodeApplied(g.applied) });
+      const next = { applied: index, truncIndex: index, truncTerm: term };
+      snapApplied.push([g, next]);
+      snapOps.push({ type: 'put', key: appliedKey(g.id), value: encodeApplied(next) });
       this.stats.snapshotsInstalled++;
     }
     if (snapOps.length > 0) await layout.state.write(snapOps, { sync: !layout.syncCoversState });
+    for (const [g, next] of snapApplied) g.applied = next;
 
     // Persist: one batch to the raft engine for every group's snapshot, entries and HardState.
     const ops: BatchOp[] = [];
@@ -553,6 +558,7 @@ export class Store {
     // Apply committed entries of every group with their applied index, in one unsynced batch.
     const applyOps: BatchOp[] = [];
     const applied: Array<[Group, readonly Entry[]]> = [];
+    const nextApplied: Array<[Group, AppliedState]> = [];
     const verdicts = new Map<Group, Map<number, Verdict>>();
     for (const [g, rd] of readies) {
       if (rd.committedEntries.length === 0) continue;
@@ -569,13 +575,15 @@ export class Store {
       }
       const last = rd.committedEntries[rd.committedEntries.length - 1]!;
       if (last.index > g.applied.applied) {
-        g.applied = { ...g.applied, applied: last.index };
-        applyOps.push({ type: 'put', key: appliedKey(g.id), value: encodeApplied(g.applied) });
+        const next = { ...g.applied, applied: last.index };
+        nextApplied.push([g, next]);
+        applyOps.push({ type: 'put', key: appliedKey(g.id), value: encodeApplied(next) });
       }
       applied.push([g, rd.committedEntries]);
       this.stats.entriesApplied += rd.committedEntries.length;
     }
     if (applyOps.length > 0) await layout.state.write(applyOps, { sync: false });
+    for (const [g, next] of nextApplied) g.applied = next;
 
     for (const [g, entries] of applied) {
       const gv = verdicts.get(g);

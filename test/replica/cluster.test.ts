@@ -8,6 +8,7 @@ import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
 import { Cluster } from '../../node/cluster/cluster.ts';
 import { LocalNetwork } from '../../node/transport/local-network.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import type { Engine } from '../../engines/engine.ts';
 
 const budget = splitBudget(DEFAULT_BUDGET, 16);
 const key = (i: number) => Buffer.from(`k${String(i).padStart(6, '0')}`);
@@ -100,6 +101,52 @@ test('linearizable reads share ReadIndex rounds: 64 concurrent readers need far 
     // A read that starts after a write was acknowledged sees it.
     await cluster.put(1, key(2), Buffer.from('v2'));
     assert.equal(Buffer.from((await leader.get(1, key(2)))!).toString(), 'v2');
+  } finally {
+    await cluster.close();
+    network.close();
+    await cleanup();
+  }
+});
+
+// A store must not say an entry is applied before its state write has finished: whoever reads
+// `appliedIndex` and then the state (the catch-up test above, a bench's counters, a caller waiting for a
+// follower) must find what was applied. State writes here take 60 ms (fault injection: a slow engine),
+// so a store that moved its applied index first is caught with the old value. Linearizable reads are
+// checked too: their ReadIndex answer is handled in the Ready turn after the apply.
+test('3-node cluster: appliedIndex never runs ahead of the state, and linearizable follower reads see every acknowledged write, with slow state writes', async () => {
+  const { dir, cleanup } = await tmpDir('cluster-slow-apply-');
+  const network = new LocalNetwork();
+  const slowState = (e: Engine): Engine =>
+    (e.dir ?? '').endsWith('raft')
+      ? e
+      : new Proxy(e, {
+          get(t, p) {
+            if (p === 'write') {
+              return async (ops: Parameters<Engine['write']>[0], o: Parameters<Engine['write']>[1]) => {
+                await sleep(60);
+                return t.write(ops, o);
+              };
+            }
+            const v: unknown = Reflect.get(t, p, t);
+            return typeof v === 'function' ? v.bind(t) : v;
+          },
+        });
+  const cluster = await Cluster.open({ nodes: 3, layout: findLayout('dedicated'), layoutOptions: { dir, binding: 'rocksdb9', budget, wrapEngine: slowState }, network });
+  try {
+    const leader = await cluster.leader(1);
+    const followers = cluster.stores.filter((s) => s && s !== leader);
+    for (let round = 0; round < 4; round++) {
+      await cluster.put(1, key(0), Buffer.from(`v${round}`));
+      const target = leader.appliedIndex(1);
+      for (const f of followers) {
+        await until(() => f!.appliedIndex(1) >= target, `follower ${f!.id} to apply index ${target}`);
+        assert.equal(Buffer.from((await f!.getLocal(1, key(0)))!).toString(), `v${round}`, `follower ${f!.id} says index ${f!.appliedIndex(1)} is applied`);
+      }
+      const end = Date.now() + 200;
+      while (Date.now() < end) {
+        for (const f of followers) assert.equal(Buffer.from((await f!.get(1, key(0)))!).toString(), `v${round}`, `linearizable read on follower ${f!.id}`);
+      }
+    }
   } finally {
     await cluster.close();
     network.close();
