@@ -53,9 +53,10 @@ export class RocksDB9Store {
 
   /**
    * The one binding batch every write of this store goes through, emptied after each write. A new batch
-   * per write costs a native allocation whose finalizer runs in a later GC: 28.1 against 10.8 µs per
-   * unsynced 1 KiB put in a loop, 41.2 against 19.5 µs right after an fdatasync (bench/probe-r9-batch.ts).
-   * Writes fill, write and clear it synchronously, so no two writes ever share it.
+   * per write costs a native allocation whose finalizer runs in a later GC: an unsynced 1 KiB put took
+   * 23.9 µs that way against 14.5 µs through RocksDB9Engine.write now in a loop, and 31.2 against 15.8 µs
+   * right after an fdatasync (bench/probe-r9-batch.ts). Writes fill, write and clear it synchronously, so
+   * no two writes ever share it.
    */
   batch(): RawBatch {
     return (this.#batch ??= this.db._chainedBatch());
@@ -118,9 +119,10 @@ export class RocksDB9Engine implements Engine {
 
   /**
    * One binding call on this thread: the ops go straight into the store's binding batch, `_writeSync`
-   * writes it and `_clear` empties it for the next write. `db.batch()` does the same through abstract-level's validation, per-op encoding and a callback on
-   * the next tick: 26.3 against 22.9 µs for an unsynced 1 KiB put in a loop, 31.2 against 27.7 µs right
-   * after an fdatasync (bench/probe-r9-path.ts, interleaved).
+   * writes it and `_clear` empties it for the next write. `db.batch()` does the same through
+   * abstract-level's validation, per-op encoding and a callback on the next tick: 26.3 against 22.9 µs for
+   * an unsynced 1 KiB put in a loop, 31.2 against 27.7 µs right after an fdatasync (bench/probe-r9-path.ts,
+   * interleaved, before the batch was reused).
    */
   async write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
     const points = ops.some((op) => op.type === 'delRange') ? await expandRangeDeletes(ops, (r) => this.#scanKeys(r)) : (ops as PointOp[]);

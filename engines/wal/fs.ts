@@ -103,15 +103,7 @@ class NodeFile implements WalFile {
   }
 
   writeDurable(data: Uint8Array, position: number): Promise<void> {
-    if (this.dsync === null) {
-      try {
-        writeAllSync(this.fh.fd, data, position);
-        fdatasyncSync(this.fh.fd);
-        return Promise.resolve();
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
+    if (this.dsync === null) return settled(() => this.now!.writeDurable(data, position));
     return writeAllPool(this.dsync.fd, data, position);
   }
 
@@ -121,23 +113,13 @@ class NodeFile implements WalFile {
    */
   writeAppend(data: Uint8Array, position: number): Promise<void> {
     if (this.dsync !== null) return this.write(data, position);
-    try {
-      writeAllSync(this.fh.fd, data, position);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settled(() => this.now!.writeAppend(data, position));
   }
 
   /** fdatasync of the appended records: inline on the calling thread, as `writeDurable` syncs. */
   datasyncAppend(): Promise<void> {
     if (this.dsync !== null) return this.datasync();
-    try {
-      fdatasyncSync(this.fh.fd);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settled(() => this.now!.datasyncAppend());
   }
 
   probe(): Promise<void> {
@@ -175,6 +157,16 @@ class NodeFile implements WalFile {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A synchronous call's outcome as a promise: resolved, or rejected with what it threw. */
+function settled(fn: () => void): Promise<void> {
+  try {
+    fn();
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 function writeAllSync(fd: number, data: Uint8Array, position: number): void {
   for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done, data.byteLength - done, position + done);

@@ -34,6 +34,8 @@ interface Live {
   bytes: number;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /**
  * An `Engine` whose only durable store is a segmented write-ahead log in etcd's format (`format.ts`,
  * `segmented-log.ts`), with every live key held in an in-memory sorted index rebuilt by replay on open.
@@ -62,8 +64,6 @@ interface Live {
  * Concurrency: writes, `sync` and `close` queue behind each other; reads never wait (they see every
  * write whose promise resolved).
  */
-const RESOLVED: Promise<void> = Promise.resolve();
-
 export class WalEngine implements Engine {
   readonly kind = 'wal';
   #log!: SegmentedLog;
@@ -131,7 +131,7 @@ export class WalEngine implements Engine {
    * With nothing queued and an inline file system, the append and the index update run synchronously in
    * this call (`SegmentedLog.appendNow`): the op's own work then runs as one piece of code right before and
    * after the device's flush, not as a chain of promise hops each running cold after the fdatasync
-   * (bench/probe-wal-split.ts). A rollover or truncation work falls back to the queued path.
+   * (bench/probe-wal-split.ts). A rollover, or truncation work, takes the queued path.
    */
   write(ops: readonly BatchOp[], opts: WriteOptions): Promise<void> {
     try {
