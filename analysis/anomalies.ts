@@ -100,6 +100,8 @@ export function runCounters(run: RunResult): Record<string, number> {
     for (const [k, v] of Object.entries(o.engine)) c[`eng-${k}/op`] = run.ops > 0 ? v / run.ops : 0;
   }
   if (typeof run.schedWaitNsPerOp === 'number') c['cpu-wait-ns/op'] = run.schedWaitNsPerOp;
+  if (typeof run.cpuNsPerOp === 'number') c['cpu-ns/op'] = run.cpuNsPerOp;
+  if (typeof run.minorFaultsPerOp === 'number') c['minflt/op'] = run.minorFaultsPerOp;
   for (const [k, v] of Object.entries(run.extra)) c[k] = v;
   return c;
 }

@@ -22,6 +22,10 @@ export interface ObservedRow {
   readonly truncationSyncs: number | null;
   /** Nanoseconds per op the bench's and its nodes' threads waited runnable for a CPU (wake-ups), where measured. */
   readonly cpuWaitNs: number | null;
+  /** Nanoseconds per op those threads ran on a CPU, where measured. */
+  readonly cpuNs: number | null;
+  /** Minor page faults per op of the bench and its node processes, where measured. */
+  readonly minorFaults: number | null;
   /** Device flushes well above the engines' own syncs: other processes' I/O is likely in the device counts. */
   readonly othersSuspected: boolean;
 }
@@ -53,6 +57,8 @@ export function observedTable(r: ResultsFile): ObservedRow[] {
       truncations: medianOf(b.runs.map((run) => run.extra.truncations)),
       truncationSyncs: medianOf(b.runs.map((run) => run.extra.truncationSyncs)),
       cpuWaitNs: med('cpu-wait-ns/op'),
+      cpuNs: med('cpu-ns/op'),
+      minorFaults: med('minflt/op'),
       othersSuspected: engineSyncs !== null && deviceFlushes !== null && deviceFlushes > Math.max(engineSyncs * OTHERS_FACTOR, engineSyncs + 0.2),
     });
   }

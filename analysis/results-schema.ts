@@ -191,6 +191,18 @@ export interface RunResult {
    * kernel has no schedstat; absent in older results.
    */
   readonly schedWaitNsPerOp?: number | null;
+  /**
+   * Nanoseconds per op the bench's and its node processes' threads ran on a CPU (schedstat): the op's
+   * work, its syscalls and, on a VM, the exits they cause, against which the device's wait is the rest.
+   * Null where the kernel has no schedstat; absent in older results.
+   */
+  readonly cpuNsPerOp?: number | null;
+  /**
+   * Minor page faults per op of the bench and its node processes (/proc/<pid>/stat): memory touched for
+   * the first time (a memtable growing, an index keeping entries). Null where unreadable; absent in older
+   * results.
+   */
+  readonly minorFaultsPerOp?: number | null;
   /** Per-op latency distribution. */
   readonly latency: LatencySummary;
   /** Latency over time within the run: at most ~200 buckets of consecutive ops. */

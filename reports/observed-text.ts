@@ -16,10 +16,10 @@ const bytes = (x: number | null) => (x === null ? '-' : x >= 1 << 20 ? `${(x / (
 export function observedText(rows: readonly ObservedRow[]): string {
   if (rows.length === 0) return '';
   const lines = table([
-    ['what reached the disk (median per op)', 'syncs asked', 'engine syncs', 'dev flushes', 'dev bytes', 'write-amp', 'cpu wait'],
-    ...rows.map((r) => [r.name + (r.othersSuspected ? ' *' : ''), num(r.requestedSyncs), num(r.engineSyncs), num(r.deviceFlushes), bytes(r.deviceBytes), num(r.writeAmp, 1), r.cpuWaitNs === null ? '-' : formatNs(r.cpuWaitNs)]),
+    ['what reached the disk (median per op)', 'syncs asked', 'engine syncs', 'dev flushes', 'dev bytes', 'write-amp', 'cpu', 'cpu wait', 'faults'],
+    ...rows.map((r) => [r.name + (r.othersSuspected ? ' *' : ''), num(r.requestedSyncs), num(r.engineSyncs), num(r.deviceFlushes), bytes(r.deviceBytes), num(r.writeAmp, 1), r.cpuNs === null ? '-' : formatNs(r.cpuNs), r.cpuWaitNs === null ? '-' : formatNs(r.cpuWaitNs), num(r.minorFaults)]),
   ]);
-  lines.push('cpu wait: time per op the bench\'s and its node processes\' threads were runnable but waiting for a CPU (/proc schedstat)');
+  lines.push('cpu: time per op the bench\'s and its node processes\' threads ran on a CPU; cpu wait: time they were runnable but waiting for one (/proc schedstat); faults: minor page faults per op (/proc stat)');
   if (rows.some((r) => r.othersSuspected)) lines.push('* device flushes well above the engines\' own syncs: other processes\' I/O is likely counted too');
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { NotLeaderError, type Store, type StoreOptions, type StoreStats } from '
 import { EtcdCluster } from '../node/cluster/etcd-cluster.ts';
 import type { NetConditions } from '../node/transport/conditioned.ts';
 import { LocalNetwork } from '../node/transport/local-network.ts';
-import type { CaseContext, CaseInstance } from './family.ts';
+import type { CaseContext, CaseInstance, RemoteCpu } from './family.ts';
 import { enumParam, intParam, ParamError } from './params.ts';
 import { driveLoad, type Arrival } from './client-load.ts';
 import { randomValue } from './value.ts';
@@ -212,6 +212,8 @@ async function openEtcd(ctx: CaseContext<ClusterParams>, opts: OpenClusterOption
         state: { ...zero, syncs: m.backendCommits },
         ioWriteBytes: m.ioWriteBytes,
         schedWaitNs: m.schedWaitNs,
+        cpuNs: m.cpuNs,
+        minorFaults: m.minorFaults,
         messagesSent: 0,
         // etcd's own counts: every WAL fsync and every bbolt commit (which fsyncs) is a durable sync.
         engineStats: { stats: { durableSyncs: m.walFsyncs + m.backendCommits, walBytes: m.walBytes }, reported: ['durableSyncs', 'walBytes'], countsSyncs: true },
@@ -280,6 +282,16 @@ export class RunCounters {
     return this.delta((n) => n.schedWaitNs!);
   }
 
+  /** CPU nanoseconds and minor faults of the nodes' processes over the run, each null when a node did not say. */
+  cpu(): RemoteCpu {
+    const sum = (pick: (n: NodeCounters) => number | null | undefined): number | null => {
+      const known = (n: NodeCounters) => typeof pick(n) === 'number';
+      if (this.#after.length === 0 || !this.#after.every(known) || !this.#before.every(known)) return null;
+      return this.delta((n) => pick(n)!);
+    };
+    return { cpuNs: sum((n) => n.cpuNs), minorFaults: sum((n) => n.minorFaults) };
+  }
+
   diskBytes(): number | null {
     if (this.#after.some((n) => n.ioWriteBytes === null) || this.#before.some((n) => n.ioWriteBytes === null)) return null;
     return this.delta((n) => n.ioWriteBytes ?? 0);
@@ -318,7 +330,7 @@ export function clusterWriteInstance(
     },
     engines: () => target.engines(),
     collect: (phase) => run.collect(phase),
-    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes(), remoteObserved: () => run.observed(), remoteSchedWaitNs: () => run.schedWaitNs() } : {}),
+    ...(target.mode !== 'local' ? { remoteSyncs: () => run.syncs(), remoteDiskBytes: () => run.diskBytes(), remoteObserved: () => run.observed(), remoteSchedWaitNs: () => run.schedWaitNs(), remoteCpu: () => run.cpu() } : {}),
     extra() {
       const per = (x: number) => (ops > 0 ? x / ops : 0);
       const leaderSyncs = run.delta((c) => c.store.logSyncs, true);

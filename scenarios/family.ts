@@ -68,6 +68,12 @@ export interface OpSink {
   mark?(label: string): void;
 }
 
+/** What other processes' threads spent on the CPU and how often they faulted in new memory, over a run. */
+export interface RemoteCpu {
+  readonly cpuNs: number | null;
+  readonly minorFaults: number | null;
+}
+
 export interface CaseInstance {
   /**
    * Runs `ops` ops, calling `sink.record` once per op with its latency. Stops early (without error) when
@@ -91,6 +97,8 @@ export interface CaseInstance {
   remoteObserved?(): RemoteObserved | null;
   /** Nanoseconds those processes' threads waited for a CPU in the last `run` (null: unknown). */
   remoteSchedWaitNs?(): number | null;
+  /** CPU time and minor page faults of those processes in the last `run` (each null: unknown). */
+  remoteCpu?(): RemoteCpu;
   close(): Promise<void>;
 }
 

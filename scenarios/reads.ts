@@ -83,7 +83,7 @@ export const reads = defineFamily({
       },
       engines: () => cluster.engines(),
       collect: (phase) => counters.collect(phase),
-      ...(cluster.mode !== 'local' ? { remoteSyncs: () => counters.syncs(), remoteDiskBytes: () => counters.diskBytes(), remoteObserved: () => counters.observed(), remoteSchedWaitNs: () => counters.schedWaitNs() } : {}),
+      ...(cluster.mode !== 'local' ? { remoteSyncs: () => counters.syncs(), remoteDiskBytes: () => counters.diskBytes(), remoteObserved: () => counters.observed(), remoteSchedWaitNs: () => counters.schedWaitNs(), remoteCpu: () => counters.cpu() } : {}),
       extra: () => ({
         writesPerRead: ops > 0 ? runWrites / ops : 0,
         messagesPerRead: ops > 0 ? counters.delta((c) => c.messagesSent) / ops : 0,

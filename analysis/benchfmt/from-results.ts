@@ -6,7 +6,8 @@ import { splitName, type BenchRecord, type BenchSet, type BenchValue } from './r
  * Converts a results.json into Go-format records, one per run (replicate), with the units `bench.txt`
  * uses so the two compare alike: `ns/op`; `MB/s` when the op carries a payload; `p50-ns`, `p99-ns`,
  * `p999-ns` from the per-op latency distribution; `syncs/op` (requested) and `disk-B/op` (where measured);
- * `cpu-wait-ns/op`, time the bench's and its nodes' threads waited runnable for a CPU;
+ * `cpu-wait-ns/op`, time the bench's and its nodes' threads waited runnable for a CPU; `cpu-ns/op`, time
+ * they ran on one; `minflt/op`, their minor page faults;
  * and what was observed: `dev-flush/op`, `dev-B/op` and `write-amp` from the devices, `eng-sync/op`
  * from the engines' own counts, and the engines' run totals (`flushes`, `stalls`, ...) where they report them.
  *
@@ -30,6 +31,8 @@ export function resultsToBenchSet(results: ResultsFile, label: string): BenchSet
       values.push({ value: run.syncsPerOp, unit: 'syncs/op' });
       if (run.diskBytesPerOp !== null) values.push({ value: run.diskBytesPerOp, unit: 'disk-B/op' });
       if (typeof run.schedWaitNsPerOp === 'number') values.push({ value: run.schedWaitNsPerOp, unit: 'cpu-wait-ns/op' });
+      if (typeof run.cpuNsPerOp === 'number') values.push({ value: run.cpuNsPerOp, unit: 'cpu-ns/op' });
+      if (typeof run.minorFaultsPerOp === 'number') values.push({ value: run.minorFaultsPerOp, unit: 'minflt/op' });
       values.push(...observedValues(run.observed, run.ops));
       // Truncations and the state-engine syncs the RFC's rule forced (run totals in extra), per op.
       for (const [key, unit] of [['truncations', 'trunc/op'], ['truncationSyncs', 'trunc-sync/op']] as const) {

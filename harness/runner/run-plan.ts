@@ -12,7 +12,7 @@ import { searchCapacity } from './capacity-search.ts';
 import { effectiveSettings } from '../../engines/layouts/effective-options.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { MemoryGuard } from './memory-guard.ts';
-import { processWriteBytes, schedWaitNs } from '../../node/proc-stats.ts';
+import { procCpu, processWriteBytes } from '../../node/proc-stats.ts';
 import { engineBytesPerOp, snapshotEngineBytes } from './engine-bytes.ts';
 import type { ClusterFile } from '../../node/cluster/cluster-file.ts';
 import type { Plan, PlannedCase } from './plan.ts';
@@ -177,7 +177,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     const bytes0 = await snapshotEngineBytes(engines);
     const syncs0 = sumSyncs(engines);
     const io0 = processWriteBytes();
-    const wait0 = schedWaitNs();
+    const cpu0 = procCpu();
     await instance.collect?.('before');
     const observation = observe(engines, { data: scratch, ...(raftDir ? { raft: raftDir } : {}) });
     const rec = new LatencyRecorder(ops);
@@ -188,7 +188,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     if (n < ops) return null;
     reportSettings(c, opts, engines);
     const io1 = processWriteBytes();
-    const wait1 = schedWaitNs();
+    const cpu1 = procCpu();
     await instance.collect?.('after');
     // After the nodes' counters are in (a cluster of processes; a few ms of IPC, no I/O).
     const observed = observation.finish(n, instance.remoteObserved?.() ?? null);
@@ -202,7 +202,9 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       mbPerSec: c.bytesPerOp > 0 ? (c.bytesPerOp * n) / (wall / 1e9) / 1e6 : 0,
       syncsPerOp: syncs / n,
       diskBytesPerOp: perOp(io0, io1, instance.remoteDiskBytes ? instance.remoteDiskBytes() : 0, n),
-      schedWaitNsPerOp: perOp(wait0, wait1, instance.remoteSchedWaitNs ? instance.remoteSchedWaitNs() : 0, n),
+      schedWaitNsPerOp: perOp(cpu0?.waitNs ?? null, cpu1?.waitNs ?? null, instance.remoteSchedWaitNs ? instance.remoteSchedWaitNs() : 0, n),
+      cpuNsPerOp: perOp(cpu0?.cpuNs ?? null, cpu1?.cpuNs ?? null, instance.remoteCpu ? instance.remoteCpu().cpuNs : 0, n),
+      minorFaultsPerOp: perOp(cpu0?.minorFaults ?? null, cpu1?.minorFaults ?? null, instance.remoteCpu ? instance.remoteCpu().minorFaults : 0, n),
       latency: rec.summary(),
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },

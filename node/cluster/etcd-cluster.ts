@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processWriteBytes, schedWaitNs } from '../proc-stats.ts';
+import { procCpu, processWriteBytes } from '../proc-stats.ts';
 
 /** etcd's own counters of one member, from its /metrics (cumulative). */
 export interface EtcdCounters {
@@ -15,6 +15,9 @@ export interface EtcdCounters {
   readonly ioWriteBytes: number | null;
   /** Nanoseconds the member's threads waited for a CPU (/proc/<pid>/task/<tid>/schedstat), or null. */
   readonly schedWaitNs: number | null;
+  /** The member process's CPU time and minor page faults (proc-stats.ts), null where unknown. */
+  readonly cpuNs: number | null;
+  readonly minorFaults: number | null;
 }
 
 const withPdeathsig = spawnSync('setpriv', ['--help']).status === 0;
@@ -138,13 +141,16 @@ export class EtcdCluster {
         const line = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
         return line ? Number(line[1]) : 0;
       };
+      const cpu = m.child.pid === undefined ? null : procCpu(m.child.pid);
       out.push({
         walFsyncs: metric('etcd_disk_wal_fsync_duration_seconds_count'),
         walBytes: metric('etcd_disk_wal_write_bytes_total'),
         backendCommits: metric('etcd_disk_backend_commit_duration_seconds_count'),
         peerSentBytes: sumMetric(text, 'etcd_network_peer_sent_bytes_total'),
         ioWriteBytes: m.child.pid === undefined ? null : processWriteBytes(m.child.pid),
-        schedWaitNs: m.child.pid === undefined ? null : schedWaitNs(m.child.pid),
+        schedWaitNs: cpu?.waitNs ?? null,
+        cpuNs: cpu?.cpuNs ?? null,
+        minorFaults: cpu?.minorFaults ?? null,
       });
     }
     return out;

@@ -69,6 +69,9 @@ export interface NodeCounters {
   readonly ioWriteBytes: number | null;
   /** Nanoseconds the node's threads waited runnable for a CPU (`proc-stats.ts`); null where unknown or absent. */
   readonly schedWaitNs?: number | null;
+  /** Nanoseconds the node's threads ran on a CPU, and its minor page faults (`proc-stats.ts`); null where unknown or absent. */
+  readonly cpuNs?: number | null;
+  readonly minorFaults?: number | null;
   /** Raft messages the node handed to its transport. */
   readonly messagesSent: number;
   /** The engines' own counts (RocksDB's WAL syncs, the WAL's fdatasyncs, flushes...); absent from an older node. */

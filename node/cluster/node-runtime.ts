@@ -1,5 +1,5 @@
 import { engineStatsSnapshot } from '../../engines/observed-stats.ts';
-import { processWriteBytes, schedWaitNs } from '../proc-stats.ts';
+import { procCpu, processWriteBytes } from '../proc-stats.ts';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../../engines/memory-budget.ts';
 import { TcpTransport } from '../transport/tcp-transport.ts';
@@ -96,6 +96,7 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
         return { op: 'reply', req: m.req, ok: true };
       case 'counters': {
         const one = s.layout.raft === s.layout.state;
+        const cpu = procCpu();
         return {
           op: 'reply',
           req: m.req,
@@ -105,7 +106,9 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
             raft: s.layout.raft.counters(),
             state: one ? null : s.layout.state.counters(),
             ioWriteBytes: processWriteBytes(),
-            schedWaitNs: schedWaitNs(),
+            schedWaitNs: cpu?.waitNs ?? null,
+            cpuNs: cpu?.cpuNs ?? null,
+            minorFaults: cpu?.minorFaults ?? null,
             messagesSent: transport.stats().sent,
             engineStats: engineStatsSnapshot(one ? [s.layout.raft] : [s.layout.raft, s.layout.state]),
           },
