@@ -80,6 +80,24 @@ export interface Environment {
   readonly placement?: { readonly diskIrqCpus: readonly number[] | null; readonly allowedCpus: string | null };
 }
 
+/**
+ * What this machine charges for two things every op does beside its I/O, measured the way an op meets
+ * them (harness/calibrate/machine-costs.ts). On a VM they can cost far more than on bare metal, and they
+ * explain part of what a layout adds over the device's floor: `minflt/op` times the fault cost, and a
+ * wake-up after every sync's wait.
+ */
+export interface MachineCosts {
+  /**
+   * Nanoseconds per minor page fault: fresh anonymous memory touched once per page, timed, divided by the
+   * faults the process counted meanwhile. Null when too few touches faulted to time one (reused memory).
+   */
+  readonly pageFaultNs: number | null;
+  /** Faults that figure was taken over. */
+  readonly pageFaults: number;
+  /** p50 of how late a thread runs after a 100 µs sleep ends (a futex timeout): what a wake-up costs here. */
+  readonly wakeLateNs: number;
+}
+
 export interface Calibration {
   readonly dir: string;
   readonly fsType: string;
@@ -93,6 +111,11 @@ export interface Calibration {
    */
   readonly appendMode?: 'fallocate-keep-size' | 'growing';
   readonly points: readonly CalibrationPoint[];
+  /**
+   * What the machine charges for a minor page fault and for waking a sleeping thread
+   * (harness/calibrate/machine-costs.ts). Absent in older results.
+   */
+  readonly machine?: MachineCosts;
 }
 
 export interface LayoutEngineSettings {

@@ -30,6 +30,10 @@ export function renderCalibration(cal: Calibration, fs?: { readonly type: string
       `p50..syncs/s: into pre-written (zero-filled) space, the floor of the WAL layouts; append: each write extends a ${cal.appendMode === 'growing' ? 'growing file' : 'file preallocated with fallocate(KEEP_SIZE)'}, the floor of RocksDB's WAL`,
     );
   }
+  if (cal.machine) {
+    const m = cal.machine;
+    lines.push(`machine: a minor page fault costs ${m.pageFaultNs === null ? '(too few faults to time)' : formatNs(m.pageFaultNs)}; a thread runs ${formatNs(m.wakeLateNs)} late after a 100 µs sleep (p50)`);
+  }
   if (!cal.durable) lines.push(`warning: not durable: ${cal.nonDurableReason ?? `${cal.dir} does not persist what fdatasync is given`}`);
   return lines.join('\n') + '\n';
 }

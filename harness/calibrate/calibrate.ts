@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Calibration, CalibrationPoint, FloorPoint } from '../../analysis/results-schema.ts';
 import { fsInfo, MEMORY_FILESYSTEMS } from '../../engines/fs-info.ts';
+import { measureMachineCosts } from './machine-costs.ts';
 
 /** Timed write+fdatasync ops per size at most. 1000 makes p99 the 10th slowest op. */
 export const DEFAULT_OPS = 1000;
@@ -209,6 +210,8 @@ export async function calibrate(dir: string, options: CalibrateOptions): Promise
     rmSync(file, { force: true });
   }
   const reason = nonDurableReason(fs.type, points, absDir);
+  await yieldToLoop();
+  const machine = measureMachineCosts();
   return {
     dir: absDir,
     fsType: fs.type,
@@ -216,5 +219,6 @@ export async function calibrate(dir: string, options: CalibrateOptions): Promise
     ...(reason !== null ? { nonDurableReason: reason } : {}),
     ...(appendMode ? { appendMode } : {}),
     points,
+    machine,
   };
 }

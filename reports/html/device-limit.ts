@@ -1,4 +1,4 @@
-import type { ResultsFile } from '../../analysis/results-schema.ts';
+import type { Calibration, ResultsFile } from '../../analysis/results-schema.ts';
 import type { DeviceRatioTable, Method, ReportInput } from '../../analysis/report/index.ts';
 import { formatSize } from '../../analysis/sizes.ts';
 import { formatNs, sig3 } from '../../analysis/units.ts';
@@ -16,8 +16,15 @@ export function deviceLimit(input: ReportInput, method: Method): SafeHtml {
   const points = html`<table><thead><tr><th class="num">size</th><th class="num">p50</th><th class="num">p99</th><th class="num">mean</th><th class="num">syncs/s</th><th class="num">ops</th><th class="num">appending p50</th><th class="num">appending p99</th></tr></thead><tbody>${cal.points.map(
     (p) => html`<tr><td class="num">${formatSize(p.size)}</td><td class="num">${formatNs(p.p50Ns)}</td><td class="num">${formatNs(p.p99Ns)}</td><td class="num">${formatNs(p.meanNs)}</td><td class="num">${sig3(p.syncsPerSec)}</td><td class="num">${p.ops}</td><td class="num">${p.append ? formatNs(p.append.p50Ns) : '–'}</td><td class="num">${p.append ? formatNs(p.append.p99Ns) : '–'}</td></tr>`,
   )}</tbody></table>`;
-  const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device. Two floors: into pre-written (zero-filled) space, what the WAL layouts' preallocated segments pay; and appending (each write extends the file, so each sync also persists its size), what RocksDB's WAL pays${cal.appendMode === 'growing' ? ' (here a growing file: no fallocate)' : ''}. Each layout is read against the floor it can reach.</p>`;
+  const meta = html`<p>Raw write + fdatasync of a preallocated file in <code>${cal.dir}</code> (${cal.fsType}, ${cal.durable ? 'durable' : html`<strong>not durable</strong>`}), like <code>fio --ioengine=sync --fdatasync=1</code>: the fastest one synced write of that size can be on this device. Two floors: into pre-written (zero-filled) space, what the WAL layouts' preallocated segments pay; and appending (each write extends the file, so each sync also persists its size), what RocksDB's WAL pays${cal.appendMode === 'growing' ? ' (here a growing file: no fallocate)' : ''}. Each layout is read against the floor it can reach.</p>${machineCosts(cal)}`;
   return html`${meta}${points}${pathOverhead(input.results)}${ratios(input.deviceRatios, method)}`;
+}
+
+/** What the machine charges beside the device: a minor page fault and a wake-up (absent in older results). */
+function machineCosts(cal: Calibration): SafeHtml {
+  const m = cal.machine;
+  if (!m) return html``;
+  return html`<p class="note">This machine also charges every op for what it does beside the device: a minor page fault (the first touch of a new page, as a growing memtable or log index makes; <em>page faults/op</em> under "What reached the disk") costs <strong>${m.pageFaultNs === null ? 'too few faults to time' : formatNs(m.pageFaultNs)}</strong> here, and a sleeping thread runs <strong>${formatNs(m.wakeLateNs)}</strong> after its wake-up time (a 100 µs sleep, p50), which every wait for a sync pays again. On bare metal a fault costs well under 1 µs and a wake-up a few µs; a VM can charge many times that, in every layout's time/op and in the floor alike.</p>`;
 }
 
 /**
