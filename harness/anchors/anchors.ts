@@ -16,6 +16,7 @@ import { makePlan, type Plan } from '../runner/plan.ts';
 import { runPlan } from '../runner/run-plan.ts';
 import { DEFAULT_BUDGET } from '../../engines/memory-budget.ts';
 import { calibrate } from '../calibrate/calibrate.ts';
+import type { MachineCosts } from '../../analysis/results-schema.ts';
 import { BINDINGS, DEFAULT_BINDING, type Binding } from '../../engines/layouts/index.ts';
 import { irqCpuFor, pinArgs, pinProcess } from '../placement.ts';
 
@@ -44,9 +45,17 @@ function ensureTools(): void {
   }
 }
 
+/** CPU a tool ran per op in the last call of `fio` and `raftbench` (ns), and raftbench's minor faults per op. */
+interface CpuUse {
+  readonly cpuNs: number;
+  readonly faults: number | null;
+}
+let lastCpu: CpuUse = { cpuNs: NaN, faults: null };
+
 /**
  * fio, one job of 1 KiB write+fdatasync at queue depth 1. p50 of one op = p50 of the write's completion
  * latency + p50 of the fdatasync's (fio times them apart; the sum of medians approximates the median sum).
+ * Also sets `lastCpu`: the job's user+system CPU (fio's usr_cpu and sys_cpu, percent of its runtime) per op.
  */
 function fio(dir: string, name: string, extra: readonly string[]): number {
   const args = [`--name=${name}`, `--directory=${dir}`, '--rw=write', '--bs=1k', '--size=16m', '--ioengine=sync', '--fdatasync=1', '--runtime=10', '--time_based=0', '--output-format=json', ...extra];
@@ -54,6 +63,8 @@ function fio(dir: string, name: string, extra: readonly string[]): number {
   if (r.status !== 0) throw new Error(`fio ${args.join(' ')}: ${r.stderr.trim()}`);
   const job = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))).jobs[0];
   const p50 = (x: { percentile?: Record<string, number> } | undefined) => Number(x?.percentile?.['50.000000'] ?? NaN);
+  const ios = Number(job.write.total_ios);
+  lastCpu = { cpuNs: ((Number(job.usr_cpu) + Number(job.sys_cpu)) / 100) * Number(job.job_runtime ?? job.write.runtime) * 1e6 / ios, faults: null };
   return p50(job.write.clat_ns) + p50(job.sync.lat_ns);
 }
 
@@ -65,6 +76,7 @@ function dbBench(dir: string, sync: boolean, num: number): number {
   const r = sh(...pinArgs(pinned, 'db_bench', args));
   rmSync(db, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`db_bench ${args.join(' ')}: ${r.stderr.trim()}`);
+  lastCpu = { cpuNs: NaN, faults: null }; // db_bench reports no CPU time of its own
   const m = /P50: ([\d.]+)/.exec(r.stdout);
   if (!m) throw new Error(`db_bench printed no P50:\n${r.stdout}`);
   return Number(m[1]) * 1000;
@@ -87,7 +99,9 @@ async function raftbench(dir: string, ops: number, binding: Binding, name: strin
   const plan: Plan = { ...full, groups: full.groups.map((g) => g.filter((c) => c.name === name)).filter((g) => g.length > 0) };
   if (plan.groups.length === 0) throw new Error(`anchors: the quick suite has no case ${name}`);
   const r = await runPlan({ plan, dataDir: path.join(dir, 'raftbench'), raftDir: null, binding, budget: DEFAULT_BUDGET, shouldStop: () => false });
-  return r.benchmarks[0]!.runs[0]!.latency.p50;
+  const run = r.benchmarks[0]!.runs[0]!;
+  lastCpu = { cpuNs: run.cpuNsPerOp ?? NaN, faults: run.minorFaultsPerOp ?? null };
+  return run.latency.p50;
 }
 
 function median(xs: readonly number[]): number {
@@ -103,18 +117,25 @@ const signedUs = (ns: number) => (ns >= 0 ? `+${us(ns)}` : `−${us(-ns)}`);
 interface Bracketed {
   readonly value: number;
   readonly ref: number;
+  /** CPU per op of the figure's run and of its reference's (the mean of the two around it). */
+  readonly cpu: CpuUse;
+  readonly refCpuNs: number;
 }
 
 /** The figures of one round, each taken within seconds of the others. */
 interface Round {
   /** Every fio pre-written p50 taken in the round (each bracket takes some). */
   pre: number[];
+  /** The CPU per op of each of those fio runs. */
+  preCpu: number[];
   app: number;
   /** Every db_bench sync=1 p50 taken in the round. */
   dbSync: number[];
   dbNoSync: number;
   /** raftbench calibrate's write+fdatasync into pre-written space (fio's op, from Node), against fio. */
   raw: Bracketed;
+  /** The machine's costs beside the device (calibrate's), null until calibrate ran in the round. */
+  machine: MachineCosts | null;
   /** Each case against its reference: fio pre-written for the wal layout, db_bench sync=1 for shared. */
   rb: Map<Binding, Map<string, Bracketed>>;
 }
@@ -153,11 +174,13 @@ function against(r: Round, b: Binding, t: (typeof TARGETS)[number]): { ratio: nu
  * the median of the per-round ratios.
  */
 async function round(dir: string, k: number, ops: number, bindings: readonly Binding[]): Promise<Round> {
-  const r: Round = { pre: [], app: NaN, dbSync: [], dbNoSync: NaN, raw: { value: NaN, ref: NaN }, rb: new Map() };
+  const none: Bracketed = { value: NaN, ref: NaN, cpu: { cpuNs: NaN, faults: null }, refCpuNs: NaN };
+  const r: Round = { pre: [], preCpu: [], app: NaN, dbSync: [], dbNoSync: NaN, raw: none, machine: null, rb: new Map() };
   const pre = () => {
     const v = fio(dir, 'prewritten', ['--overwrite=1', `--size=${ops}k`]);
     rmSync(path.join(dir, 'prewritten.0.0'), { force: true });
     r.pre.push(v);
+    r.preCpu.push(lastCpu.cpuNs);
     return v;
   };
   const dbSync = () => {
@@ -169,11 +192,14 @@ async function round(dir: string, k: number, ops: number, bindings: readonly Bin
   const bracket = async (ref: () => number, steps: ReadonlyArray<() => Promise<number>>): Promise<Bracketed[]> => {
     const out: Bracketed[] = [];
     let before = ref();
+    let cpuBefore = lastCpu.cpuNs;
     for (const step of steps) {
       const value = await step();
+      const cpu = lastCpu;
       const after = ref();
-      out.push({ value, ref: (before + after) / 2 });
+      out.push({ value, ref: (before + after) / 2, cpu, refCpuNs: (cpuBefore + lastCpu.cpuNs) / 2 });
       before = after;
+      cpuBefore = lastCpu.cpuNs;
     }
     return out;
   };
@@ -181,7 +207,14 @@ async function round(dir: string, k: number, ops: number, bindings: readonly Bin
     () => void (r.app = fio(dir, 'appending', ['--overwrite=0', '--fallocate=keep', '--unlink=1', `--size=${ops}k`])),
     () => void (r.dbNoSync = dbBench(dir, false, 50_000)),
     async () => {
-      [r.raw] = (await bracket(pre, [async () => (await calibrate(dir, { sizes: [KiB], ops, seconds: 10, appendFloor: false })).points[0]!.p50Ns])) as [Bracketed];
+      [r.raw] = (await bracket(pre, [
+        async () => {
+          const cal = await calibrate(dir, { sizes: [KiB], ops, seconds: 10, appendFloor: false });
+          r.machine = cal.machine ?? null;
+          lastCpu = { cpuNs: NaN, faults: null };
+          return cal.points[0]!.p50Ns;
+        },
+      ])) as [Bracketed];
     },
     ...bindings.map((b) => async () => {
       const m = new Map<string, Bracketed>();
@@ -193,6 +226,39 @@ async function round(dir: string, k: number, ops: number, bindings: readonly Bin
   ];
   for (let i = 0; i < steps.length; i++) await steps[(i + k) % steps.length]!();
   return r;
+}
+
+/**
+ * What a case's µs over its floor are made of, by counters: the CPU its threads ran per op against the
+ * CPU fio's job ran per op in the runs around it, its minor page faults per op, and what this machine
+ * charges for a fault and a wake-up (calibrate's figures). Medians over rounds.
+ */
+function cpuLines(all: readonly Round[], bs: readonly Binding[]): string[] {
+  const med = (xs: number[]) => {
+    const v = xs.filter(Number.isFinite);
+    return v.length === 0 ? NaN : median(v);
+  };
+  const m = all.map((r) => r.machine).filter((x): x is MachineCosts => x !== null);
+  const faultNs = med(m.map((x) => x.pageFaultNs ?? NaN));
+  const out = ['what the cases add, by counter (median over rounds; CPU: all threads, schedstat; faults: minor page faults):'];
+  if (m.length > 0) out.push(`  machine: a minor page fault costs ${us(faultNs)}; a thread runs ${us(med(m.map((x) => x.wakeLateNs)))} late after a 100 µs sleep (p50)`);
+  out.push(`  ${'fio pre-written, CPU per op (its usr+sys)'.padEnd(58)} ${us(med(all.flatMap((r) => r.preCpu)))}`);
+  for (const b of bs) {
+    for (const [label, name, vsFio] of [
+      ['BatchCommit wal', CASES.bcWal, true],
+      ['ReplicaWrite wal clients=1', CASES.rwWal, true],
+      ['BatchCommit shared', CASES.bcShared, false],
+      ['ReplicaWrite shared clients=1', CASES.rwShared, false],
+    ] as const) {
+      const xs = all.map((r) => r.rb.get(b)?.get(name)).filter((x): x is Bracketed => x !== undefined);
+      const cpu = med(xs.map((x) => x.cpu.cpuNs));
+      const faults = med(xs.map((x) => x.cpu.faults ?? NaN));
+      const over = vsFio ? ` (${signedUs(med(xs.map((x) => x.cpu.cpuNs - x.refCpuNs)))} over the fio runs around it)` : '';
+      const faultCost = Number.isFinite(faults) && Number.isFinite(faultNs) ? ` ≈ ${us(faults * faultNs)} at the fault cost` : '';
+      out.push(`  ${`${label}, ${b}: CPU per op`.padEnd(58)} ${us(cpu)}${over}; ${Number.isFinite(faults) ? faults.toFixed(2) : '-'} faults/op${faultCost}`);
+    }
+  }
+  return out;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -265,6 +331,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       }),
     ]),
     '  quick suite <= 5 min: not measured here (time `make bench`)',
+    '',
+    ...cpuLines(all, bs),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
