@@ -46,7 +46,7 @@ function ensureTools(): void {
 }
 
 /** CPU a tool ran per op in the last call of `fio` and `raftbench` (ns), and raftbench's minor faults per op. */
-interface CpuUse {
+export interface CpuUse {
   readonly cpuNs: number;
   readonly faults: number | null;
 }
@@ -61,11 +61,25 @@ function fio(dir: string, name: string, extra: readonly string[]): number {
   const args = [`--name=${name}`, `--directory=${dir}`, '--rw=write', '--bs=1k', '--size=16m', '--ioengine=sync', '--fdatasync=1', '--runtime=10', '--time_based=0', '--output-format=json', ...extra];
   const r = sh(...pinArgs(pinned, 'fio', args));
   if (r.status !== 0) throw new Error(`fio ${args.join(' ')}: ${r.stderr.trim()}`);
-  const job = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))).jobs[0];
-  const p50 = (x: { percentile?: Record<string, number> } | undefined) => Number(x?.percentile?.['50.000000'] ?? NaN);
-  const ios = Number(job.write.total_ios);
-  lastCpu = { cpuNs: ((Number(job.usr_cpu) + Number(job.sys_cpu)) / 100) * Number(job.job_runtime ?? job.write.runtime) * 1e6 / ios, faults: null };
-  return p50(job.write.clat_ns) + p50(job.sync.lat_ns);
+  const f = fioJobFigures(JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))).jobs[0]);
+  lastCpu = { cpuNs: f.cpuNs, faults: null };
+  return f.p50Ns;
+}
+
+/** One fio job's JSON (write+fdatasync): p50 of one op (write clat p50 + sync lat p50) and CPU per op. */
+export interface FioJob {
+  readonly usr_cpu: number;
+  readonly sys_cpu: number;
+  readonly job_runtime?: number;
+  readonly write: { readonly total_ios: number; readonly runtime: number; readonly clat_ns?: { readonly percentile?: Record<string, number> } };
+  readonly sync: { readonly lat_ns?: { readonly percentile?: Record<string, number> } };
+}
+
+/** usr_cpu and sys_cpu are percent of the job's runtime (ms); their sum over the job's writes is its CPU per op. */
+export function fioJobFigures(job: FioJob): { p50Ns: number; cpuNs: number } {
+  const p50 = (x: { readonly percentile?: Record<string, number> } | undefined) => Number(x?.percentile?.['50.000000'] ?? NaN);
+  const cpuNs = (((Number(job.usr_cpu) + Number(job.sys_cpu)) / 100) * Number(job.job_runtime ?? job.write.runtime) * 1e6) / Number(job.write.total_ios);
+  return { p50Ns: p50(job.write.clat_ns) + p50(job.sync.lat_ns), cpuNs };
 }
 
 /** db_bench fillseq p50 in ns, from its histogram (`Percentiles: P50: <µs>`). */
@@ -85,7 +99,7 @@ function dbBench(dir: string, sync: boolean, num: number): number {
 /** The most fio's floor may swing between rounds (max / min) for a run to count as taken on a steady device. */
 const STEADY_SWING = 1.5;
 
-const CASES = {
+export const CASES = {
   bcShared: 'BatchCommit/layout=shared/order=interleaved/vs=1024',
   bcWal: 'BatchCommit/layout=wal/order=interleaved/vs=1024',
   rwShared: 'ReplicaWrite/layout=shared/vs=1024/clients=1',
@@ -114,7 +128,7 @@ const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 const signedUs = (ns: number) => (ns >= 0 ? `+${us(ns)}` : `−${us(-ns)}`);
 
 /** A figure and the reference it is read against, taken right before and right after it (their mean). */
-interface Bracketed {
+export interface Bracketed {
   readonly value: number;
   readonly ref: number;
   /** CPU per op of the figure's run and of its reference's (the mean of the two around it). */
@@ -123,7 +137,7 @@ interface Bracketed {
 }
 
 /** The figures of one round, each taken within seconds of the others. */
-interface Round {
+export interface Round {
   /** Every fio pre-written p50 taken in the round (each bracket takes some). */
   pre: number[];
   /** The CPU per op of each of those fio runs. */
@@ -233,7 +247,7 @@ async function round(dir: string, k: number, ops: number, bindings: readonly Bin
  * CPU fio's job ran per op in the runs around it, its minor page faults per op, and what this machine
  * charges for a fault and a wake-up (calibrate's figures). Medians over rounds.
  */
-function cpuLines(all: readonly Round[], bs: readonly Binding[]): string[] {
+export function cpuLines(all: readonly Round[], bs: readonly Binding[]): string[] {
   const med = (xs: number[]) => {
     const v = xs.filter(Number.isFinite);
     return v.length === 0 ? NaN : median(v);
