@@ -1,7 +1,7 @@
 # raftbench: `make bench` and `make test` do everything on a fresh machine.
 SHELL := /bin/bash
 NPM ?= npm
-RB := node --import tsx cli/main.ts
+RB := node --import ./cli/loader/register.mjs cli/main.ts
 SUITE ?= quick
 ARGS ?=
 
@@ -52,7 +52,7 @@ calibrate: deps
 # fio, db_bench (Debian's rocksdb-tools; installed when missing) and raftbench on one directory, then
 # issue 12's target ratios. DIR=... picks the directory (default results/.anchors).
 anchors: deps
-	node --import tsx harness/anchors/anchors.ts $(if $(DIR),--dir $(DIR)) $(ARGS)
+	node --import ./cli/loader/register.mjs harness/anchors/anchors.ts $(if $(DIR),--dir $(DIR)) $(ARGS)
 
 list: deps
 	$(RB) list
