@@ -20,7 +20,8 @@ import { tmpDir } from '../helpers/tmp-dir.ts';
 import { checkLinearizable, HistoryRecorder } from './checker.ts';
 
 test('node processes in network namespaces under partitions: the history of puts and ReadIndex reads is linearizable', { skip: process.getuid?.() === 0 ? false : 'needs root for ip netns' }, async (t) => {
-  const tag = String(500 + (process.pid % 500));
+  // Names unique to this process and file (see cluster-netns.test.ts); subnets 200-249 here, 100-199 there.
+  const tag = `l${process.pid}`;
   const hosts = makeHosts(tag, 200 + (process.pid % 50));
   if (!hosts) {
     t.skip('ip netns / bridges are not available here');

@@ -20,7 +20,9 @@ import { tmpDir } from '../helpers/tmp-dir.ts';
 const hexAddr = (s: number, h: number) => [h, s, 77, 10].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join('');
 
 test('a cluster file over three hosts (network namespaces): nodes bind the addresses it names, bench --cluster drives them and gathers their counters', { skip: process.getuid?.() === 0 ? false : 'needs root for ip netns' }, async (t) => {
-  const tag = String(process.pid % 1000);
+  // Names unique to this process and file: the other netns test may run at the same time (make unit runs
+  // two files at once), and makeHosts removes what it finds under its names when a step fails.
+  const tag = `c${process.pid}`;
   const subnet = 100 + (process.pid % 100);
   const hosts = makeHosts(tag, subnet);
   if (!hosts) {
