@@ -70,22 +70,42 @@ test('item 2: of many starters that find the same stale lock, exactly one takes 
   const { dir, cleanup } = await tmpDir('lock-race-');
   try {
     const lockTs = path.join(REPO_ROOT, 'harness', 'runner', 'lock.ts');
-    // Each child waits for the same moment, tries the lock, holds it for 1.5 s, says whether it got it.
+    // Each child loads the lock code, says it is ready, and waits on stdin for the moment to try; then all
+    // try the lock at that same moment, hold it for 1.5 s, and say whether they got it.
     const script = `
       import { lockDataDir } from ${JSON.stringify(lockTs)};
-      const at = Number(process.argv[1]);
+      process.stdout.write('ready\\n');
+      let line = '';
+      for await (const chunk of process.stdin) line += chunk;
+      const at = Number(line);
       while (Date.now() < at) {}
       try { const un = lockDataDir(${JSON.stringify(dir)}); console.log('got'); setTimeout(un, 1500); }
       catch (e) { console.log('busy', e.message); }`;
     for (let round = 0; round < 3; round++) {
       writeFileSync(path.join(dir, '.raftbench.lock'), round === 0 ? '' : '999999999 1 dead-run\n'); // empty (old writer) or a dead pid
-      const at = Date.now() + 2500;
-      const outs = await Promise.all(Array.from({ length: 6 }, () => new Promise<string>((resolve) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, String(at)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const children = Array.from({ length: 6 }, () => {
+        const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
         let s = '';
-        c.stdout.on('data', (d: Buffer) => (s += d.toString()));
-        c.on('close', () => resolve(s.trim()));
-      })));
+        const ready = new Promise<void>((resolve, reject) => {
+          c.stdout.on('data', (d: Buffer) => {
+            s += d.toString();
+            if (s.startsWith('ready\n')) resolve();
+          });
+          c.on('close', (code) => reject(new Error(`a starter exited (${code}) before it was ready: ${s}`)));
+        });
+        const out = new Promise<string>((resolve) => c.on('close', () => resolve(s.replace(/^ready\n/, '').trim())));
+        return { c, ready, out };
+      });
+      try {
+        await Promise.all(children.map((k) => k.ready));
+      } catch (err) {
+        for (const k of children) k.c.kill('SIGKILL');
+        throw err;
+      }
+      // Everyone is loaded and waiting: the moment is just ahead, so each one spins until it.
+      const at = Date.now() + 100;
+      for (const k of children) k.c.stdin.end(`${at}\n`);
+      const outs = await Promise.all(children.map((k) => k.out));
       assert.equal(outs.filter((o) => o === 'got').length, 1, outs.join('\n'));
       assert.ok(outs.filter((o) => o !== 'got').every((o) => /in use by another raftbench|keep taking it/.test(o)), outs.join('\n'));
     }
