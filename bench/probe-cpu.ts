@@ -8,22 +8,16 @@
  */
 import { fdatasyncSync, mkdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { WalEngine } from '../engines/wal/wal-engine.ts';
 import { NodeFs } from '../engines/wal/fs.ts';
-import { RocksDB9Engine } from '../engines/rocksdb9.ts';
-import { DEFAULT_BUDGET, splitBudget } from '../engines/memory-budget.ts';
 import { seqKey } from '../scenarios/value.ts';
-import { prewrittenFile } from './raw-file.ts';
+import { openWalPair, prewrittenFile, PROBE_OP } from './raw-file.ts';
 const root = path.join(path.resolve(process.argv[2] ?? '.'), `probe-cpu-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const N = Number(process.argv[3] ?? 1000);
-const wal = await WalEngine.open(path.join(root, 'wal'), { fs: new NodeFs('inline') });
-const state = await RocksDB9Engine.open(path.join(root, 'state'), splitBudget(DEFAULT_BUDGET, 2));
+const { wal, state } = await openWalPair(root, new NodeFs('inline'));
 const fd = prewrittenFile(path.join(root, 'raw'), 16);
 let off = 0;
-const v = Buffer.alloc(1024, 3);
-const logPrefix = Buffer.from('r/log/');
-const statePrefix = Buffer.from('s/kv/');
+const { value: v, logPrefix, statePrefix } = PROBE_OP;
 const now = () => Number(process.hrtime.bigint());
 const sched = () => readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
 let k = 0;

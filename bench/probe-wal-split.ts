@@ -9,12 +9,9 @@
  */
 import { fdatasyncSync, writeSync, closeSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { WalEngine } from '../engines/wal/wal-engine.ts';
 import { NodeFs, type WalFs, type WalFile } from '../engines/wal/fs.ts';
-import { RocksDB9Engine } from '../engines/rocksdb9.ts';
-import { DEFAULT_BUDGET, splitBudget } from '../engines/memory-budget.ts';
 import { seqKey } from '../scenarios/value.ts';
-import { prewrittenFile } from './raw-file.ts';
+import { openWalPair, prewrittenFile, PROBE_OP } from './raw-file.ts';
 const root = path.join(path.resolve(process.argv[2] ?? '.'), `probe-wal-split-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const N = Number(process.argv[3] ?? 3000);
@@ -44,13 +41,10 @@ const fs: WalFs = Object.assign(Object.create(real) as WalFs, {
     };
   },
 });
-const wal = await WalEngine.open(path.join(root, 'wal'), { fs });
-const state = await RocksDB9Engine.open(path.join(root, 'state'), splitBudget(DEFAULT_BUDGET, 2));
+const { wal, state } = await openWalPair(root, fs);
 const fd = prewrittenFile(path.join(root, 'raw'), 64);
 let off = 0;
-const v = Buffer.alloc(1024, 3);
-const prefix = Buffer.from('r/log/');
-const statePrefix = Buffer.from('s/kv/');
+const { value: v, logPrefix: prefix, statePrefix } = PROBE_OP;
 const T: Record<string, number[]> = {};
 const rec = (n: string, d: number) => (T[n] ??= []).push(d);
 for (let i = 0; i < N; i++) {
