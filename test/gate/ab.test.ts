@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { GateResult } from '../../analysis/gate/model.ts';
 import { readResults } from '../../harness/results/read.ts';
+import { NODE_ARGS } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 /** A/B mode against HEAD (the committed version of this very code): small, but every step is real. */
@@ -16,7 +17,7 @@ function worktrees(): string {
 
 function run(args: readonly string[], onStderr?: (all: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, 'cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

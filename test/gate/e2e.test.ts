@@ -7,6 +7,7 @@ import { readResults } from '../../harness/results/read.ts';
 import { saveResults } from '../../harness/results/write.ts';
 import { mkdir } from 'node:fs/promises';
 import type { GateResult } from '../../analysis/gate/model.ts';
+import { NODE_ARGS } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 /**
@@ -30,7 +31,7 @@ function cli(args: readonly string[], env: Record<string, string> = {}): Promise
   // The slowed side runs through the test entry that injects engines/testing/slow.ts.
   const entry = env.RAFTBENCH_TEST_SLOW_SYNC_US ? 'test/helpers/slow-sync-cli.ts' : 'cli/main.ts';
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

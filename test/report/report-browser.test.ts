@@ -9,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { writeReport } from '../../cli/commands/report.ts';
 import { readResults } from '../../harness/results/read.ts';
 import type { BenchmarkResult, ResultsFile } from '../../analysis/results-schema.ts';
+import { NODE_ARGS } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,7 +18,7 @@ const IMG = '"<img src=x onerror=alert(1)>';
 const SCREENSHOT = path.join(process.cwd(), 'test-output', 'report', 'report.png');
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...NODE_ARGS, 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT, runCli, startCli } from '../helpers/cli.ts';
+import { NODE_ARGS, REPO_ROOT, runCli, startCli } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { readResults } from '../../harness/results/read.ts';
 import type { ResultsFile } from '../../analysis/results-schema.ts';
@@ -84,7 +84,7 @@ test('item 2: of many starters that find the same stale lock, exactly one takes 
     for (let round = 0; round < 3; round++) {
       writeFileSync(path.join(dir, '.raftbench.lock'), round === 0 ? '' : '999999999 1 dead-run\n'); // empty (old writer) or a dead pid
       const children = Array.from({ length: 6 }, () => {
-        const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+        const c = spawn(process.execPath, [...NODE_ARGS, '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
         let s = '';
         const ready = new Promise<void>((resolve, reject) => {
           c.stdout.on('data', (d: Buffer) => {
