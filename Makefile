@@ -38,11 +38,10 @@ typecheck: deps
 # 1. Concurrent: two files at a time (the CI machine has 2 CPUs; `make unit UNIT_JOBS=N` elsewhere). Every
 #    test uses its own temporary directories, ports from the kernel and names made from its pid, so two
 #    files never share state. LONG_TESTS start first, longest first, so the two workers end together
-#    (`node --test` would sort the paths). Files of in-process tests (ONE_PROCESS_TESTS: pure code,
-#    engines on real files, in-process clusters; none starts processes of its own, bounds a time or reads
-#    a process-wide figure such as RSS or CPU time) run one after another in one process,
-#    test/helpers/one-process.ts, instead of one process each: starting Node and tsx costs about 0.8 s of
-#    CPU per file, more than many such files' tests.
+#    (`node --test` would sort the paths). Files that need no process of their own (ONE_PROCESS_TESTS:
+#    none bounds a time, reads a figure of its own process such as RSS or CPU time, or sets file-wide
+#    hooks) run one after another in one process, test/helpers/one-process.ts, instead of one process
+#    each: starting Node and tsx costs about 0.8 s of CPU per file, 65 s over these 74 files.
 # 2. Serial: one file at a time with the machine to itself, for files whose assertions depend on timing or
 #    that load every CPU on purpose:
 #      gate/e2e                 real A/A and real 2 ms slowdown gates over measured latencies
@@ -73,10 +72,16 @@ ONE_PROCESS_TESTS := \
 	test/architecture/reports-compute-nothing.test.ts \
 	test/architecture/warnings-as-data.test.ts \
 	test/calibrate/calibrate.test.ts \
+	test/calibrate/cli.test.ts \
 	test/calibrate/fs-info.test.ts \
 	test/calibrate/sizes.test.ts \
 	test/calibrate/two-floors.test.ts \
+	test/cli/loader.test.ts \
+	test/compare/bench-txt-interop.test.ts \
 	test/compare/benchfmt-reader.test.ts \
+	test/compare/col-and-results.test.ts \
+	test/compare/golden.test.ts \
+	test/crash/migrate-kill.test.ts \
 	test/crash/wal-power-loss.test.ts \
 	test/engines/engines.test.ts \
 	test/engines/fair-options.test.ts \
@@ -90,15 +95,20 @@ ONE_PROCESS_TESTS := \
 	test/engines/wal.test.ts \
 	test/gate/decide.test.ts \
 	test/gate/false-positive.test.ts \
+	test/gate/incomplete-and-pkg.test.ts \
 	test/gate/thresholds.test.ts \
 	test/harness/anchors.test.ts \
 	test/harness/capacity-search.test.ts \
 	test/harness/latency-recorder.test.ts \
+	test/harness/open-loop-cli.test.ts \
 	test/harness/path-overhead.test.ts \
+	test/harness/placement.test.ts \
 	test/harness/plan-params.test.ts \
+	test/harness/results-v1.test.ts \
 	test/linearizability/checker.test.ts \
 	test/linearizability/cluster-linearizability.test.ts \
 	test/linearizability/regressions.test.ts \
+	test/node/migrate-cli.test.ts \
 	test/node/migrate.test.ts \
 	test/node/online-migration.test.ts \
 	test/raft/codec.test.ts \
@@ -110,11 +120,18 @@ ONE_PROCESS_TESTS := \
 	test/raft/snapshot.test.ts \
 	test/replica/cluster.test.ts \
 	test/replica/power-loss.test.ts \
+	test/replica/process-cluster.test.ts \
 	test/replica/single-node.test.ts \
 	test/report/capacity-report.test.ts \
 	test/report/charts.test.ts \
 	test/report/escape.test.ts \
 	test/report/explain.test.ts \
+	test/robustness/atomic-results.test.ts \
+	test/robustness/disk-errors.test.ts \
+	test/robustness/signals.test.ts \
+	test/scenarios/etcd-target.test.ts \
+	test/scenarios/group-commit.test.ts \
+	test/scenarios/migration.test.ts \
 	test/scenarios/params.test.ts \
 	test/stats/mann-whitney.test.ts \
 	test/stats/median-ci.test.ts \
@@ -124,10 +141,10 @@ ONE_PROCESS_TESTS := \
 	test/transport/local-network.test.ts \
 	test/transport/tcp-transport.test.ts
 LONG_TESTS := \
+	test/helpers/one-process.ts \
 	test/robustness/bad-results.test.ts \
 	test/gate/ab.test.ts \
 	test/robustness/nothing-lost.test.ts \
-	test/helpers/one-process.ts \
 	test/report/report-browser.test.ts \
 	test/crash/crash-check-cli.test.ts \
 	test/harness/bench-cli.test.ts \
