@@ -1,12 +1,13 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCompare } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'raftbench-compare-'));
+after(() => rmSync(dir, { recursive: true, force: true })); // one was left in /tmp by every run
 const put = (name: string, content: string | Buffer) => {
   const p = join(dir, name);
   writeFileSync(p, content);
