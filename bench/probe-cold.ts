@@ -8,13 +8,13 @@ import { fdatasyncSync, openSync, writeSync, rmSync, mkdirSync, closeSync } from
 import path from 'node:path';
 import { RocksDB9Engine } from '../engines/rocksdb9.ts';
 import { DEFAULT_BUDGET } from '../engines/memory-budget.ts';
+import { zeroFillSync } from '../engines/zero-fill.ts';
 
 const root = path.join(path.resolve(process.argv[2] ?? '.'), `probe-cold-${process.pid}`);
 const rounds = Number(process.argv[3] ?? 1500);
 mkdirSync(root, { recursive: true });
 const fd = openSync(path.join(root, 'raw'), 'w+');
-const zero = Buffer.alloc(1 << 20);
-for (let i = 0; i < 16; i++) writeSync(fd, zero, 0, zero.length, i << 20);
+zeroFillSync(fd, 16 << 20);
 fdatasyncSync(fd);
 const r9 = await RocksDB9Engine.open(path.join(root, 'r9'), DEFAULT_BUDGET);
 const now = () => Number(process.hrtime.bigint());

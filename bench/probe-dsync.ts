@@ -6,6 +6,7 @@
  */
 import { constants, fdatasyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { zeroFillSync } from '../engines/zero-fill.ts';
 
 const root = path.join(path.resolve(process.argv[2] ?? '.'), `probe-dsync-${process.pid}`);
 const ops = Number(process.argv[3] ?? 2000);
@@ -14,8 +15,7 @@ const SPAN = 16 << 20;
 function prewritten(name: string, flags: number): { fd: number; off: number } {
   const file = path.join(root, name);
   const init = openSync(file, 'w+');
-  const zero = Buffer.alloc(1 << 20);
-  for (let i = 0; i < SPAN >> 20; i++) writeSync(init, zero, 0, zero.length, i << 20);
+  zeroFillSync(init, SPAN);
   fdatasyncSync(init);
   return { fd: openSync(file, flags), off: 0 };
 }

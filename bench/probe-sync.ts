@@ -14,6 +14,7 @@ import { RocksDB9Engine } from '../engines/rocksdb9.ts';
 import { DEFAULT_BUDGET } from '../engines/memory-budget.ts';
 import { findLayout } from '../engines/layouts/index.ts';
 import { makePlan } from '../harness/runner/plan.ts';
+import { zeroFillSync } from '../engines/zero-fill.ts';
 
 const dir = path.resolve(process.argv[2] ?? '.');
 const ops = Number(process.argv[3] ?? 1000);
@@ -24,8 +25,7 @@ const p50 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 
 
 function prewritten(name: string): { fd: number; off: number } {
   const fd = openSync(path.join(root, name), 'w+');
-  const zero = Buffer.alloc(1 << 20);
-  for (let i = 0; i < 16; i++) writeSync(fd, zero, 0, zero.length, i << 20);
+  zeroFillSync(fd, 16 << 20);
   fdatasyncSync(fd);
   return { fd, off: 0 };
 }

@@ -1,17 +1,20 @@
 /** Shared by the probes: the raw write+fdatasync they interleave with, on a file whose space is pre-written. */
-import { fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { fdatasyncSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engines/engine.ts';
 import { WalEngine } from '../engines/wal/wal-engine.ts';
 import type { WalFs } from '../engines/wal/fs.ts';
 import { RocksDB9Engine } from '../engines/rocksdb9.ts';
 import { DEFAULT_BUDGET, splitBudget } from '../engines/memory-budget.ts';
+import { zeroFillSync } from '../engines/zero-fill.ts';
 
-/** Opens `path` (created), writes `mib` MiB of zeros and syncs it: overwrites then change no extents or size. */
+/**
+ * Opens `path` (created), writes `mib` MiB of zeros and syncs it: overwrites then change no extents or
+ * size. In small writes, as the WAL fills its segments and fio lays out its file (engines/zero-fill.ts).
+ */
 export function prewrittenFile(file: string, mib: number): number {
   const fd = openSync(file, 'w+');
-  const zero = Buffer.alloc(1 << 20);
-  for (let i = 0; i < mib; i++) writeSync(fd, zero, 0, zero.length, i << 20);
+  zeroFillSync(fd, mib << 20);
   fdatasyncSync(fd);
   return fd;
 }

@@ -38,12 +38,12 @@ import {
 } from './format.ts';
 import { crc32c } from './crc32c.ts';
 import type { WalFile, WalFs } from './fs.ts';
+import { ZERO_FILL_CHUNK, ZEROS } from '../zero-fill.ts';
 
 export const DEFAULT_SEGMENT_BYTES = 64 << 20;
 /** Where the first record's data starts in the frames `append` returns. */
 export const DATA_OFFSET = FRAME_HEADER_BYTES + RECORD_HEADER_BYTES;
 const SPARE_NAME = 'next.wal.tmp';
-const ZERO_CHUNK = Buffer.alloc(1 << 20);
 
 export interface SegmentedLogOptions {
   readonly fs: WalFs;
@@ -319,9 +319,11 @@ export class SegmentedLog {
     const p = path.join(this.#dir, SPARE_NAME);
     await this.#fs.remove(p);
     const file = await this.#fs.open(p, { create: true });
-    for (let off = 0; off < this.#segmentBytes; off += ZERO_CHUNK.length) {
-      const n = Math.min(ZERO_CHUNK.length, this.#segmentBytes - off);
-      await file.write(n === ZERO_CHUNK.length ? ZERO_CHUNK : ZERO_CHUNK.subarray(0, n), off);
+    // Small writes, not one large one: the folios they leave decide what every later record append and
+    // fdatasync costs (engines/zero-fill.ts).
+    for (let off = 0; off < this.#segmentBytes; off += ZERO_FILL_CHUNK) {
+      const n = Math.min(ZERO_FILL_CHUNK, this.#segmentBytes - off);
+      await file.write(n === ZERO_FILL_CHUNK ? ZEROS : ZEROS.subarray(0, n), off);
     }
     await file.datasync();
     this.#stats.fdatasyncs++;
@@ -448,7 +450,8 @@ export class SegmentedLog {
           discarded = end - off;
           if (discarded > 0) {
             const f = await fs.open(path.join(this.#dir, name), { create: false });
-            await f.write(Buffer.alloc(discarded), off);
+            // In small writes: appends continue here, and a large write's folios would slow each one.
+            for (let at = off; at < end; at += ZERO_FILL_CHUNK) await f.write(ZEROS.subarray(0, Math.min(ZERO_FILL_CHUNK, end - at)), at);
             await f.datasync();
             await f.close();
           }
@@ -479,10 +482,10 @@ export class SegmentedLog {
 function lastNonZero(buf: Uint8Array, from: number): number {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let end = b.length;
-  const step = ZERO_CHUNK.length;
+  const step = ZEROS.length;
   while (end > from) {
     const start = Math.max(from, end - step);
-    if (b.compare(ZERO_CHUNK, 0, end - start, start, end) !== 0) {
+    if (b.compare(ZEROS, 0, end - start, start, end) !== 0) {
       for (let i = end - 1; i >= start; i--) if (b[i] !== 0) return i + 1;
     }
     end = start;
