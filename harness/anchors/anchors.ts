@@ -2,7 +2,8 @@
  * `make anchors`: the figures outside the project that raftbench's results are read against, and
  * raftbench's own, from one run on one directory; then issue 12's target ratios, each with pass/miss.
  *
- *   node --import tsx harness/anchors/anchors.ts [--dir DIR] [--rounds N] [--ops N] [--binding B] [--cpu auto|none|N]
+ *   node --import ./cli/loader/register.mjs harness/anchors/anchors.ts [--dir DIR] [--rounds N] [--ops N] [--warm N]
+ *     [--binding B] [--cpu auto|none|N]
  *
  * Installs Debian's fio and rocksdb-tools (db_bench) with apt-get when missing. Timings mean something
  * only on a quiet machine (load below 1): the load average is printed with the figures.
@@ -95,6 +96,16 @@ function dbBench(dir: string, sync: boolean, num: number): number {
   if (!m) throw new Error(`db_bench printed no P50:\n${r.stdout}`);
   return Number(m[1]) * 1000;
 }
+
+/**
+ * Untimed ops per raftbench case before the first round. Fresh in a process, a case's code runs slower
+ * for its first few thousand ops while V8's optimizing compiler works on it, on the same pinned CPU, its
+ * threads taking page faults at this VM's 14 µs each. 500-op blocks, each on fresh engines in one process
+ * (as the rounds run them), pinned to CPU 1: ReplicaWrite wal read 814, 804, 600, 532, 428 µs (6.8 down to
+ * 2.6 faults per op) before settling at 354-391 µs (0.4-1.0) from the sixth block; BatchCommit wal 603 µs,
+ * then 331-352, then 291-310 µs from the sixth. Without a warm-up, half of a 12-round run measured V8.
+ */
+export const WARM_OPS = 3000;
 
 /** The most fio's floor may swing between rounds (max / min) for a run to count as taken on a steady device. */
 const STEADY_SWING = 1.5;
@@ -276,13 +287,15 @@ export function cpuLines(all: readonly Round[], bs: readonly Binding[]): string[
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { dir: { type: 'string' }, rounds: { type: 'string' }, ops: { type: 'string' }, binding: { type: 'string' }, cpu: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], options: { dir: { type: 'string' }, rounds: { type: 'string' }, ops: { type: 'string' }, warm: { type: 'string' }, binding: { type: 'string' }, cpu: { type: 'string' } } });
   const dir = path.resolve(values.dir ?? path.join('results', '.anchors'));
   const rounds = Number(values.rounds ?? 12);
   const ops = Number(values.ops ?? 500);
   const bindings = (values.binding ?? BINDINGS.join(',')).split(',');
   if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds ${values.rounds}: a whole number >= 1`);
   if (!(Number.isInteger(ops) && ops >= 100)) throw new Error(`--ops ${values.ops}: a whole number >= 100`);
+  const warm = Number(values.warm ?? WARM_OPS);
+  if (!(Number.isInteger(warm) && warm >= 0)) throw new Error(`--warm ${values.warm}: a whole number of ops >= 0`);
   for (const b of bindings) if (!(BINDINGS as readonly string[]).includes(b)) throw new Error(`--binding ${b}: valid are ${BINDINGS.join(', ')}`);
   const bs = bindings as Binding[];
   const cpuArg = values.cpu ?? 'auto';
@@ -296,6 +309,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (pinned !== null) pinProcess(pinned);
   const placement = pinned === null ? `unpinned (${cpuArg === 'none' ? '--cpu none' : "the disk's interrupts reach every CPU, or could not be told"})` : `every tool pinned to CPU ${pinned}${cpuArg === 'auto' ? ", which takes the disk's interrupts" : ''}`;
   const load0 = loadavg()[0]!;
+  if (warm > 0) {
+    process.stderr.write(`warm-up: each raftbench case for ${warm} ops, untimed (V8 is still compiling their code before that)\n`);
+    for (const b of bs) for (const name of Object.values(CASES)) await raftbench(dir, warm, b, name);
+  }
   const all: Round[] = [];
   const f = (ns: number) => (ns / 1000).toFixed(0).padStart(4);
   for (let k = 0; k < rounds; k++) {
@@ -317,7 +334,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const steady = swing <= STEADY_SWING;
   const pad = (t: string) => t.padEnd(58);
   const lines = [
-    `anchors in ${dir}: ${rounds} rounds, each tool for ~${ops} ops a run, in an order rotating by round, every raftbench case between two runs of its reference; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
+    `anchors in ${dir}: ${rounds} rounds after ${warm > 0 ? `a warm-up of ${warm} ops per raftbench case` : 'no warm-up (--warm 0)'}, each tool for ~${ops} ops a run, in an order rotating by round, every raftbench case between two runs of its reference; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
     `placement: ${placement}`,
     `device: fio's pre-written floor ranged ${us(Math.min(...pres))} .. ${us(Math.max(...pres))} over the run (${swing.toFixed(2)}x)${steady ? '' : `: UNSTEADY (over ${STEADY_SWING}x), the ratios below swing with it; run again when the device is calmer`}`,
     '',

@@ -37,5 +37,6 @@ test('what the cases add, by counter: CPU over the fio runs around each case, fa
 test('anchors: bad flags are refused before anything is made or installed', async () => {
   await assert.rejects(main(['--rounds', '0']), /--rounds 0: a whole number >= 1/);
   await assert.rejects(main(['--binding', 'leveldb']), /--binding leveldb: valid are/);
+  await assert.rejects(main(['--warm', 'lots']), /--warm lots: a whole number of ops >= 0/);
   await assert.rejects(main(['--cpu', '4096']), /--cpu 4096: this machine has CPUs 0-\d+/);
 });
