@@ -39,6 +39,11 @@ export interface Suite {
   readonly maxOps: number;
   /** Warm-up ops before each timed run (not recorded). */
   readonly warmupOps: number;
+  /**
+   * An untimed run of this long (ms) the first time the process runs a family on a layout, on engines of
+   * its own, so that the timed runs measure code V8 has compiled (harness/runner/run-plan.ts `warmCode`).
+   */
+  readonly firstUseWarmupMs: number;
   readonly entries: readonly SuiteEntry[];
   /** Capacity searches (`slo` entries, `--slo`); default `DEFAULT_CAPACITY_SEARCH`. */
   readonly capacity?: CapacitySearchSettings;
@@ -69,7 +74,7 @@ const RESEARCH_ENTRIES: readonly SuiteEntry[] = [
 ];
 
 /** How `rfc` and `full` size their runs: 20 replicates of about half a second each. */
-const LONG_RUNS = { count: 20, targetRunMs: 500, minOps: 20, maxOps: 20000, warmupOps: 20 } as const;
+const LONG_RUNS = { count: 20, targetRunMs: 500, minOps: 20, maxOps: 20000, warmupOps: 20, firstUseWarmupMs: 2000 } as const;
 
 export const SUITES: readonly Suite[] = [
   {
@@ -80,6 +85,7 @@ export const SUITES: readonly Suite[] = [
     minOps: 4,
     maxOps: 24,
     warmupOps: 2,
+    firstUseWarmupMs: 0,
     entries: [
       { family: 'BatchCommit', sizes: [KiB, 64 * KiB, 1024 * KiB], axes: ORDERS, layouts: MAIN_LAYOUTS },
       { family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['1', '16'] }, layouts: MAIN_LAYOUTS },
@@ -105,6 +111,7 @@ export const SUITES: readonly Suite[] = [
     minOps: 20,
     maxOps: 5000,
     warmupOps: 10,
+    firstUseWarmupMs: 1000,
     entries: [
       { family: 'BatchCommit', sizes: [KiB, 16 * KiB, 256 * KiB], axes: ORDERS, layouts: MAIN_LAYOUTS },
       { family: 'ReplicaWrite', sizes: [KiB, 16 * KiB, 256 * KiB], axes: { clients: ['1'] }, layouts: MAIN_LAYOUTS },
@@ -133,6 +140,7 @@ export const SUITES: readonly Suite[] = [
     minOps: 100,
     maxOps: 2000,
     warmupOps: 20,
+    firstUseWarmupMs: 2000,
     entries: [{ family: 'Migration', sizes: [KiB], axes: { phase: ['before', 'dual', 'switch', 'after'], clients: ['1'] }, layouts: ['dedicated'] }],
   },
   {
@@ -143,6 +151,7 @@ export const SUITES: readonly Suite[] = [
     minOps: 100,
     maxOps: 1_000_000,
     warmupOps: 200,
+    firstUseWarmupMs: 2000,
     entries: [{ family: 'ReplicaWrite', sizes: [KiB], axes: { clients: ['64'], arrival: ['poisson'] }, layouts: ['shared', 'dedicated', 'wal', 'lmdb'], slo: 'p99=10ms' }],
     capacity: { startRate: 1000, maxRate: 200_000, minRate: 10, resolution: 0.05, maxProbes: 16 },
   },

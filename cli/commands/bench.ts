@@ -132,6 +132,7 @@ export const command: Command = {
         memoryBudget: DEFAULT_BUDGET,
         targetRunMs: plan.suite.targetRunMs,
         warmupOps: plan.suite.warmupOps,
+        firstUseWarmupMs: plan.suite.firstUseWarmupMs,
       },
       environment: captureEnvironment(dataRoot),
       warnings: [],

@@ -5,7 +5,7 @@ import { observe } from '../counters/observe.ts';
 import type { EngineWrapper } from '../../engines/layouts/layout.ts';
 import type { MemoryBudget } from '../../engines/memory-budget.ts';
 import type { Engine } from '../../engines/engine.ts';
-import { nowNs } from '../../scenarios/family.ts';
+import { nowNs, type CaseInstance, type OpSink } from '../../scenarios/family.ts';
 import type { BenchmarkResult, CapacitySearch, LayoutEngineSettings, OpenLoopRun, RunResult } from '../../analysis/results-schema.ts';
 import { DEFAULT_CAPACITY_SEARCH } from '../../scenarios/suites.ts';
 import { searchCapacity } from './capacity-search.ts';
@@ -70,6 +70,8 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
   const total = plan.groups.reduce((n, g) => n + g.length, 0) * plan.count;
   let done = 0;
   let caseNo = 0;
+  /** `family/layout` pairs this call has warmed up (`warmCode`). */
+  const warmed = new Set<string>();
   for (const group of plan.groups) {
     const results: BenchmarkResult[] = group.map((c) => ({ name: c.name, family: c.family.name, params: c.params, bytesPerOp: c.bytesPerOp, runs: [] as RunResult[], ...(c.slo ? { capacity: [] as CapacitySearch[] } : {}) }));
     benchmarks.push(...results);
@@ -80,6 +82,11 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
         if (opts.shouldStop() || guard.check(true)) return stopped();
         const c = group[i]!;
         const scratch = path.join(opts.dataDir, `c${caseNo + i}-r${rep}`);
+        const use = `${c.family.name}/${c.params.layout}`;
+        if (!warmed.has(use) && warmsCode(c, opts)) {
+          warmed.add(use);
+          if (!(await warmCode(c, `${scratch}-warm`, opts))) return stopped();
+        }
         let run: RunResult | null;
         if (c.slo) {
           const search = await runCapacity(c, scratch, opts, rep);
@@ -130,31 +137,82 @@ function rateOf(c: PlannedCase): number {
   return typeof r === 'number' ? r : 0;
 }
 
-/**
- * One replicate in a fresh directory: open, warm up, time `ops` ops, close, remove. Null if stopped.
- * An open-loop case times rate x duration ops (or `--ops`); `inspect` sees the recorder before it goes.
- */
-async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number, inspect?: (rec: LatencyRecorder) => void, minOpenOps = 1): Promise<RunResult | null> {
-  const rate = rateOf(c);
+/** Opens `c` on fresh directories (`scratch`, and its raft directory under `--raft-dir`); removes them if the open fails. */
+async function openInstance(c: PlannedCase, scratch: string, opts: RunnerOptions, rep: number): Promise<{ instance: CaseInstance; raftDir: string | undefined }> {
   const raftDir = opts.raftDir ? path.join(opts.raftDir, path.basename(scratch)) : undefined;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
-  const suite = opts.plan.suite;
-  let instance;
   try {
-    instance = await c.family.open({
+    const instance = await c.family.open({
       params: c.typed,
       layout: findLayout(c.params.layout!),
       layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
       seed: rep + 1,
       ...(opts.cluster ? { cluster: opts.cluster } : {}),
     });
+    return { instance, raftDir };
   } catch (err) {
     // The family closed whatever it opened; its directories go too.
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Ops of a first-use warm-up at most: past a few thousand, V8 has compiled what it will. */
+const FIRST_USE_MAX_OPS = 5000;
+const NO_SINK: OpSink = { record: () => undefined, amend: () => undefined };
+
+/**
+ * The first time this process runs a family on a layout, an untimed run on engines of its own, for the
+ * suite's `firstUseWarmupMs` (at most FIRST_USE_MAX_OPS ops, and the run payload bound), before the first
+ * timed replicate. V8 runs a code path slower for its first few thousand ops, while its optimizing
+ * compiler works on it in threads that share the CPUs and take page faults: 500-op blocks of
+ * ReplicaWrite wal on fresh engines in one process read 814, 804, 600, 532, 428 µs before settling at
+ * 354-391 µs from the sixth; BatchCommit wal 603, then 331-352, then 291-310 µs (pinned to one CPU).
+ * Without it the first replicates of a group measured V8, and the median with them. A case whose nodes
+ * run in processes of their own (a cluster over tcp) is not warmed: those processes start cold with
+ * every replicate, and a warm-up here would warm only the client; nor is a case on running nodes
+ * (`--cluster`), which must not take writes the run does not time. Returns false when stopped.
+ */
+async function warmCode(c: PlannedCase, scratch: string, opts: RunnerOptions): Promise<boolean> {
+  const ms = opts.plan.suite.firstUseWarmupMs;
+  const { instance, raftDir } = await openInstance(c, scratch, opts, 0);
+  let failed = false;
+  try {
+    const maxOps = Math.min(FIRST_USE_MAX_OPS, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp)));
+    const end = nowNs() + ms * 1e6;
+    const step = Math.max(1, Math.min(50, maxOps));
+    for (let done = 0; done < maxOps && nowNs() < end; done += step) {
+      if ((await instance.run(step, NO_SINK, opts.shouldStop)) < step) return false;
+    }
+    return true;
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    await instance.close().catch((err: unknown) => {
+      if (!failed) throw err;
+    });
+    await rm(scratch, { recursive: true, force: true });
+    if (raftDir) await rm(raftDir, { recursive: true, force: true });
+  }
+}
+
+/** Whether `warmCode` applies to `c`: the suite asks for it, and the case runs its code in this process. */
+function warmsCode(c: PlannedCase, opts: RunnerOptions): boolean {
+  const transport = (c.typed as { transport?: unknown }).transport;
+  return opts.plan.suite.firstUseWarmupMs > 0 && !opts.cluster && (transport === undefined || transport === 'local');
+}
+
+/**
+ * One replicate in a fresh directory: open, warm up, time `ops` ops, close, remove. Null if stopped.
+ * An open-loop case times rate x duration ops (or `--ops`); `inspect` sees the recorder before it goes.
+ */
+async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number, inspect?: (rec: LatencyRecorder) => void, minOpenOps = 1): Promise<RunResult | null> {
+  const rate = rateOf(c);
+  const suite = opts.plan.suite;
+  const { instance, raftDir } = await openInstance(c, scratch, opts, rep);
   let failed = false;
   try {
     // Open loop warms up at its rate, for at most a quarter second.
@@ -193,6 +251,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
     // After the nodes' counters are in (a cluster of processes; a few ms of IPC, no I/O).
     const observed = observation.finish(n, instance.remoteObserved?.() ?? null);
     const syncs = sumSyncs(engines) - syncs0 + (instance.remoteSyncs?.() ?? 0);
+    const remoteCpu = instance.remoteCpu?.() ?? { cpuNs: 0, minorFaults: 0 };
     const engineBytes = engineBytesPerOp(bytes0, await snapshotEngineBytes(engines), n);
     inspect?.(rec);
     const open = openLoopRun(rec, rate, String((c.typed as { arrival?: unknown }).arrival ?? 'fixed'), n, wall);
@@ -203,8 +262,8 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       syncsPerOp: syncs / n,
       diskBytesPerOp: perOp(io0, io1, instance.remoteDiskBytes ? instance.remoteDiskBytes() : 0, n),
       schedWaitNsPerOp: perOp(cpu0?.waitNs ?? null, cpu1?.waitNs ?? null, instance.remoteSchedWaitNs ? instance.remoteSchedWaitNs() : 0, n),
-      cpuNsPerOp: perOp(cpu0?.cpuNs ?? null, cpu1?.cpuNs ?? null, instance.remoteCpu ? instance.remoteCpu().cpuNs : 0, n),
-      minorFaultsPerOp: perOp(cpu0?.minorFaults ?? null, cpu1?.minorFaults ?? null, instance.remoteCpu ? instance.remoteCpu().minorFaults : 0, n),
+      cpuNsPerOp: perOp(cpu0?.cpuNs ?? null, cpu1?.cpuNs ?? null, remoteCpu.cpuNs, n),
+      minorFaultsPerOp: perOp(cpu0?.minorFaults ?? null, cpu1?.minorFaults ?? null, remoteCpu.minorFaults, n),
       latency: rec.summary(),
       timeline: rec.timeline(),
       extra: { ...engineBytes, ...instance.extra?.() },

@@ -34,7 +34,7 @@ function spyFamily(): { family: Family; opened: () => number } {
 
 function catalogWith(order: string, spy: Family): Catalog {
   const suite: Suite = {
-    name: 'bad', summary: 'a fine case, then a bad one', count: 1, targetRunMs: 1, minOps: 1, maxOps: 1, warmupOps: 1,
+    name: 'bad', summary: 'a fine case, then a bad one', count: 1, targetRunMs: 1, minOps: 1, maxOps: 1, warmupOps: 1, firstUseWarmupMs: 0,
     entries: [
       { family: 'Spy', sizes: [1024], axes: { mode: ['a'] }, layouts: ['memory'] },
       { family: 'BatchCommit', sizes: [1024], axes: { order: ['interleaved', order] }, layouts: ['memory', 'shared'] },
