@@ -277,19 +277,19 @@ export class RunCounters {
 
   /** Nanoseconds the nodes' threads waited for a CPU over the run, or null when a node did not say. */
   schedWaitNs(): number | null {
-    const known = (n: NodeCounters) => typeof n.schedWaitNs === 'number';
-    if (this.#after.length === 0 || !this.#after.every(known) || !this.#before.every(known)) return null;
-    return this.delta((n) => n.schedWaitNs!);
+    return this.#sum((n) => n.schedWaitNs);
   }
 
   /** CPU nanoseconds and minor faults of the nodes' processes over the run, each null when a node did not say. */
   cpu(): RemoteCpu {
-    const sum = (pick: (n: NodeCounters) => number | null | undefined): number | null => {
-      const known = (n: NodeCounters) => typeof pick(n) === 'number';
-      if (this.#after.length === 0 || !this.#after.every(known) || !this.#before.every(known)) return null;
-      return this.delta((n) => pick(n)!);
-    };
-    return { cpuNs: sum((n) => n.cpuNs), minorFaults: sum((n) => n.minorFaults) };
+    return { cpuNs: this.#sum((n) => n.cpuNs), minorFaults: this.#sum((n) => n.minorFaults) };
+  }
+
+  /** A counter summed over the nodes across the run, or null when any node did not report it. */
+  #sum(pick: (n: NodeCounters) => number | null | undefined): number | null {
+    const known = (n: NodeCounters) => typeof pick(n) === 'number';
+    if (this.#after.length === 0 || !this.#after.every(known) || !this.#before.every(known)) return null;
+    return this.delta((n) => pick(n)!);
   }
 
   diskBytes(): number | null {
