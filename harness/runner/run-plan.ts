@@ -170,10 +170,9 @@ const NO_SINK: OpSink = { record: () => undefined, amend: () => undefined };
  * compiler works on it in threads that share the CPUs and take page faults: 500-op blocks of
  * ReplicaWrite wal on fresh engines in one process read 814, 804, 600, 532, 428 µs before settling at
  * 354-391 µs from the sixth; BatchCommit wal 603, then 331-352, then 291-310 µs (pinned to one CPU).
- * Without it the first replicates of a group measured V8, and the median with them. A case whose nodes
- * run in processes of their own (a cluster over tcp) is not warmed: those processes start cold with
- * every replicate, and a warm-up here would warm only the client; nor is a case on running nodes
- * (`--cluster`), which must not take writes the run does not time. Returns false when stopped.
+ * Without it the first replicates of a group measured V8, and the median with them. A cluster over tcp
+ * warms the node processes the next clusters reuse. Not warmed (`warmsCode`): etcd, which has no JIT, and
+ * running nodes (`--cluster`), which must not take writes the run does not time. False when stopped.
  */
 async function warmCode(c: PlannedCase, scratch: string, opts: RunnerOptions): Promise<boolean> {
   const ms = opts.plan.suite.firstUseWarmupMs;
@@ -199,10 +198,13 @@ async function warmCode(c: PlannedCase, scratch: string, opts: RunnerOptions): P
   }
 }
 
-/** Whether `warmCode` applies to `c`: the suite asks for it, and the case runs its code in this process. */
+/**
+ * Whether `warmCode` applies to `c`: the suite asks for it, and the case's code is raftbench's, in this
+ * process or in node processes it keeps (process-cluster.ts); not etcd's, nor nodes it did not start.
+ */
 function warmsCode(c: PlannedCase, opts: RunnerOptions): boolean {
   const transport = (c.typed as { transport?: unknown }).transport;
-  return opts.plan.suite.firstUseWarmupMs > 0 && !opts.cluster && (transport === undefined || transport === 'local');
+  return opts.plan.suite.firstUseWarmupMs > 0 && !opts.cluster && transport !== 'etcd';
 }
 
 /**

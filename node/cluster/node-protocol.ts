@@ -45,7 +45,10 @@ export type ToNode =
   /** Asks the node to campaign (speeds up the first election; raft still decides). */
   | { readonly op: 'campaign'; readonly req: number }
   | { readonly op: 'counters'; readonly req: number }
-  | { readonly op: 'close'; readonly req: number };
+  /** Closes the node; with `keep` the process stays for its next `start` (process-node.ts), else it exits. */
+  | { readonly op: 'close'; readonly req: number; readonly keep?: boolean }
+  /** A process cluster's node process: start the node `spec` describes (answered with `listening`). */
+  | { readonly op: 'start'; readonly spec: NodeSpec };
 
 export type FromNode =
   | { readonly op: 'listening'; readonly host: string; readonly port: number }

@@ -117,6 +117,9 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
       case 'close':
         await close();
         return { op: 'reply', req: m.req, ok: true };
+      case 'start':
+        // Only a process-node without a running node takes `start` (process-node.ts).
+        throw new Error('start: this node is already running');
     }
   }
 

@@ -28,7 +28,7 @@ function loggingFamily(log: Opened[]) {
     name: 'Logged',
     summary: 'one put per op, logged',
     nameOrder: ['layout', 'mode', 'transport', 'vs'],
-    params: { mode: enumParam(['a', 'b']), transport: enumParam(['tcp', 'local'], 'local'), vs: VALUE_SIZE },
+    params: { mode: enumParam(['a', 'b']), transport: enumParam(['etcd', 'local'], 'local'), vs: VALUE_SIZE },
     bytesPerOp: (p) => p.vs,
     open: (ctx) =>
       openOnLayout(ctx, async (layout) => {
@@ -95,15 +95,15 @@ test('the first use of a family on a layout is warmed up once, untimed, on its o
   assert.equal(benchmarks.reduce((n, b) => n + b.runs.length, 0), 6);
 });
 
-test('no warm-up when the suite sets none, nor for cases whose nodes run in processes of their own', async () => {
+test('no warm-up when the suite sets none, nor for cases run by etcd', async () => {
   const none: Opened[] = [];
   await run(none, 0, ['local']);
   assert.equal(none.length, 6);
   assert.ok(none.every((o) => !o.dir.endsWith('-warm')));
 
-  const tcp: Opened[] = [];
-  await run(tcp, 150, ['tcp', 'local']);
-  const warms = tcp.filter((o) => o.dir.endsWith('-warm'));
+  const etcd: Opened[] = [];
+  await run(etcd, 150, ['etcd', 'local']);
+  const warms = etcd.filter((o) => o.dir.endsWith('-warm'));
   // The family/layout pair is warmed once, by its first case that runs in this process.
   assert.equal(warms.length, 1);
   assert.equal(warms[0]!.transport, 'local');

@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { clusterWrite } from '../../scenarios/cluster-write.ts';
 import { parseParams } from '../../scenarios/params.ts';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import { dropIdleNodeProcesses } from '../../node/cluster/process-cluster.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Pids whose parent is this process (the node processes a tcp case forks). */
 function children(): number[] {
@@ -28,7 +32,7 @@ async function runCase(raw: Record<string, string>, ops: number, warmup = 0) {
   const latencies: number[] = [];
   try {
     const inst = await clusterWrite.open({ params, layout: findLayout(raw.layout ?? 'wal'), layoutOptions: { dir, binding: 'rocksdb', budget: { memtableBytes: 4 << 20, cacheBytes: 1 << 20 } }, seed: 1 });
-    const during = children().length;
+    const during = children();
     try {
       await inst.run(warmup, { record() {}, amend() {} }, () => false); // past the election's catch-up rounds
       await inst.collect?.('before');
@@ -44,13 +48,91 @@ async function runCase(raw: Record<string, string>, ops: number, warmup = 0) {
   }
 }
 
+/** Kills the kept node processes and waits until they are gone. */
+async function dropIdle(): Promise<void> {
+  const kept = children().filter(isNode);
+  dropIdleNodeProcesses();
+  for (let i = 0; i < 250 && children().some((pid) => kept.includes(pid)); i++) await sleep(20);
+}
+
+function isNode(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-node');
+  } catch {
+    return false;
+  }
+}
+
+test('kept node processes do not outlive the bench: they exit when it does', { timeout: 60_000 }, async () => {
+  const { dir, cleanup } = await tmpDir('ct-exit-');
+  try {
+    const script = path.join(dir, 'open-close.mts');
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    writeFileSync(
+      script,
+      [
+        `import { ProcessCluster } from ${JSON.stringify(path.join(root, 'node/cluster/process-cluster.ts'))};`,
+        `const c = await ProcessCluster.open({ nodes: 3, layout: 'memory', dir: ${JSON.stringify(path.join(dir, 'data'))} });`,
+        `await c.leader();`,
+        `await c.put(Buffer.from('k'), Buffer.from('v'));`,
+        `await c.close();`,
+        // No exit call: the kept processes must not hold this process open either.
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+    let kept: number[] = [];
+    // Sample the script's children while it runs: once its cluster closed, they are the kept processes.
+    const sampler = setInterval(() => {
+      const now = childrenOf(child.pid!);
+      if (now.length > 0) kept = now;
+    }, 20);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearInterval(sampler);
+    assert.equal(code, 0, 'the script ended by itself, kept processes and all');
+    assert.equal(kept.length, 3, `saw ${kept.length} node processes`);
+    for (let i = 0; i < 250 && kept.some(alive); i++) await sleep(20);
+    assert.deepEqual(kept.filter(alive), [], 'every node process exited with its parent');
+  } finally {
+    await cleanup();
+  }
+});
+
+function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out.filter(isNode);
+}
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-test('transport=tcp (the default) runs one process per node, gathers their counters, and leaves no process behind', async () => {
-  const before = children().length;
+test('transport=tcp (the default) runs one process per node, gathers their counters, and keeps the processes for the next cluster', async () => {
+  await dropIdle();
+  const before = children();
   const r = await runCase({}, 30);
-  assert.equal(r.during - before, 3, 'three node processes while the case is open');
-  assert.equal(children().length, before, 'node processes gone after close');
+  const nodes = r.during.filter((pid) => !before.includes(pid));
+  assert.equal(nodes.length, 3, 'three node processes while the case is open');
+  // Closed, the nodes' processes stay (idle, holding no node) for the next cluster, which takes them.
+  assert.deepEqual(children().filter((pid) => !before.includes(pid)).sort(), [...nodes].sort(), 'the node processes are kept after close');
+  const again = await runCase({}, 5);
+  assert.deepEqual(again.during.filter((pid) => !before.includes(pid)).sort(), [...nodes].sort(), 'the next cluster ran in the same processes');
+  await dropIdle();
+  assert.deepEqual(children(), before, 'dropIdleNodeProcesses ends them');
   assert.equal(r.engines, 0, 'no engine in this process');
   assert.equal(r.extra.nodeProcesses, 1);
   // One client: every write is one synced append on the leader and on each follower.
