@@ -80,14 +80,14 @@ test('kept node processes do not outlive the bench: they exit when it does', { t
       ].join('\n'),
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'ignore', 'inherit'] });
-    let kept: number[] = [];
-    // Sample the script's children while it runs: once its cluster closed, they are the kept processes.
+    // Every node process the script had, sampled while it runs (as it exits, its children exit too).
+    const seen = new Set<number>();
     const sampler = setInterval(() => {
-      const now = childrenOf(child.pid!);
-      if (now.length > 0) kept = now;
+      for (const pid of childrenOf(child.pid!)) seen.add(pid);
     }, 20);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     clearInterval(sampler);
+    const kept = [...seen];
     assert.equal(code, 0, 'the script ended by itself, kept processes and all');
     assert.equal(kept.length, 3, `saw ${kept.length} node processes`);
     for (let i = 0; i < 250 && kept.some(alive); i++) await sleep(20);
