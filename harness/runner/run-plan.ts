@@ -137,25 +137,43 @@ function rateOf(c: PlannedCase): number {
   return typeof r === 'number' ? r : 0;
 }
 
-/** Opens `c` on fresh directories (`scratch`, and its raft directory under `--raft-dir`); removes them if the open fails. */
-async function openInstance(c: PlannedCase, scratch: string, opts: RunnerOptions, rep: number): Promise<{ instance: CaseInstance; raftDir: string | undefined }> {
+/**
+ * Opens `c` on fresh directories (`scratch`, and its raft directory under `--raft-dir`), runs `use` on it,
+ * then closes it and removes the directories, whatever `use` did.
+ */
+async function withInstance<T>(c: PlannedCase, scratch: string, opts: RunnerOptions, rep: number, use: (instance: CaseInstance, raftDir: string | undefined) => Promise<T>): Promise<T> {
   const raftDir = opts.raftDir ? path.join(opts.raftDir, path.basename(scratch)) : undefined;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
+  let instance: CaseInstance;
   try {
-    const instance = await c.family.open({
+    instance = await c.family.open({
       params: c.typed,
       layout: findLayout(c.params.layout!),
       layoutOptions: { dir: scratch, binding: opts.binding, budget: opts.budget, ...(raftDir ? { raftDir } : {}), ...(opts.wrapEngine ? { wrapEngine: opts.wrapEngine } : {}) },
       seed: rep + 1,
       ...(opts.cluster ? { cluster: opts.cluster } : {}),
     });
-    return { instance, raftDir };
   } catch (err) {
     // The family closed whatever it opened; its directories go too.
     await rm(scratch, { recursive: true, force: true });
     if (raftDir) await rm(raftDir, { recursive: true, force: true });
     throw err;
+  }
+  let failed = false;
+  try {
+    return await use(instance, raftDir);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    // A close that fails after the run failed (RocksDB 9 refuses to close after its own write error) must
+    // not hide the error that explains both.
+    await instance.close().catch((err: unknown) => {
+      if (!failed) throw err;
+    });
+    await rm(scratch, { recursive: true, force: true });
+    if (raftDir) await rm(raftDir, { recursive: true, force: true });
   }
 }
 
@@ -176,9 +194,7 @@ const NO_SINK: OpSink = { record: () => undefined, amend: () => undefined };
  */
 async function warmCode(c: PlannedCase, scratch: string, opts: RunnerOptions): Promise<boolean> {
   const ms = opts.plan.suite.firstUseWarmupMs;
-  const { instance, raftDir } = await openInstance(c, scratch, opts, 0);
-  let failed = false;
-  try {
+  return withInstance(c, scratch, opts, 0, async (instance) => {
     const maxOps = Math.min(FIRST_USE_MAX_OPS, Math.floor(MAX_RUN_PAYLOAD / Math.max(1, c.bytesPerOp)));
     const end = nowNs() + ms * 1e6;
     const step = Math.max(1, Math.min(50, maxOps));
@@ -186,16 +202,7 @@ async function warmCode(c: PlannedCase, scratch: string, opts: RunnerOptions): P
       if ((await instance.run(step, NO_SINK, opts.shouldStop)) < step) return false;
     }
     return true;
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    await instance.close().catch((err: unknown) => {
-      if (!failed) throw err;
-    });
-    await rm(scratch, { recursive: true, force: true });
-    if (raftDir) await rm(raftDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
@@ -214,9 +221,7 @@ function warmsCode(c: PlannedCase, opts: RunnerOptions): boolean {
 async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions, opsByCase: Map<PlannedCase, number>, rep: number, inspect?: (rec: LatencyRecorder) => void, minOpenOps = 1): Promise<RunResult | null> {
   const rate = rateOf(c);
   const suite = opts.plan.suite;
-  const { instance, raftDir } = await openInstance(c, scratch, opts, rep);
-  let failed = false;
-  try {
+  return withInstance(c, scratch, opts, rep, async (instance, raftDir): Promise<RunResult | null> => {
     // Open loop warms up at its rate, for at most a quarter second.
     const warmOps = rate > 0 ? Math.max(1, Math.min(suite.warmupOps, Math.round(rate / 4))) : suite.warmupOps;
     const warm = new LatencyRecorder(warmOps);
@@ -272,18 +277,7 @@ async function runReplicate(c: PlannedCase, scratch: string, opts: RunnerOptions
       observed,
       ...(open ? { open } : {}),
     };
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    // A close that fails after the run failed (RocksDB 9 refuses to close after its own write error) must
-    // not hide the error that explains both.
-    await instance.close().catch((err: unknown) => {
-      if (!failed) throw err;
-    });
-    await rm(scratch, { recursive: true, force: true });
-    if (raftDir) await rm(raftDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** A run is behind when its last tenth of ops went out later than a tenth of its planned length, and more than 5 ms (a scheduling hiccup in a tiny run is not falling behind). */
