@@ -107,6 +107,14 @@ function dbBench(dir: string, sync: boolean, num: number): number {
  */
 export const WARM_OPS = 3000;
 
+/**
+ * Whether the machine was quiet: load below 1 before the run, and at its end below 1 beyond the one CPU the
+ * run's own tools keep busy (one tool at a time, so they alone hold the load average near 1).
+ */
+export function quiet(loadAtStart: number, loadAtEnd: number): boolean {
+  return loadAtStart < 1 && loadAtEnd < 2;
+}
+
 /** The most fio's floor may swing between rounds (max / min) for a run to count as taken on a steady device. */
 const STEADY_SWING = 1.5;
 
@@ -334,7 +342,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const steady = swing <= STEADY_SWING;
   const pad = (t: string) => t.padEnd(58);
   const lines = [
-    `anchors in ${dir}: ${rounds} rounds after ${warm > 0 ? `a warm-up of ${warm} ops per raftbench case` : 'no warm-up (--warm 0)'}, each tool for ~${ops} ops a run, in an order rotating by round, every raftbench case between two runs of its reference; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end${Math.max(load0, load1) >= 1 ? ' (NOT quiet: figures are not comparable)' : ''}`,
+    `anchors in ${dir}: ${rounds} rounds after ${warm > 0 ? `a warm-up of ${warm} ops per raftbench case` : 'no warm-up (--warm 0)'}, each tool for ~${ops} ops a run, in an order rotating by round, every raftbench case between two runs of its reference; load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end (its own tools add about 1)${quiet(load0, load1) ? '' : ' (NOT quiet: figures are not comparable)'}`,
     `placement: ${placement}`,
     `device: fio's pre-written floor ranged ${us(Math.min(...pres))} .. ${us(Math.max(...pres))} over the run (${swing.toFixed(2)}x)${steady ? '' : `: UNSTEADY (over ${STEADY_SWING}x), the ratios below swing with it; run again when the device is calmer`}`,
     '',

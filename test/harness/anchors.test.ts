@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CASES, cpuLines, fioJobFigures, main, type Bracketed, type Round } from '../../harness/anchors/anchors.ts';
+import { CASES, cpuLines, fioJobFigures, main, quiet, type Bracketed, type Round } from '../../harness/anchors/anchors.ts';
 
 test("fio's job: one op's p50 is the write's plus the fdatasync's, and its CPU per op is usr+sys over its runtime per write", () => {
   const f = fioJobFigures({
@@ -39,4 +39,10 @@ test('anchors: bad flags are refused before anything is made or installed', asyn
   await assert.rejects(main(['--binding', 'leveldb']), /--binding leveldb: valid are/);
   await assert.rejects(main(['--warm', 'lots']), /--warm lots: a whole number of ops >= 0/);
   await assert.rejects(main(['--cpu', '4096']), /--cpu 4096: this machine has CPUs 0-\d+/);
+});
+
+test('anchors: quiet means load below 1 before the run, and below 2 at its end (its own tools hold about 1)', () => {
+  assert.equal(quiet(0.5, 1.22), true);
+  assert.equal(quiet(1.1, 1.2), false);
+  assert.equal(quiet(0.5, 2.3), false);
 });
