@@ -53,6 +53,14 @@ test('the WAL zero-fills a segment in ZERO_FILL_CHUNK writes, on the real file s
             sizes.push(d.byteLength);
             return f.write(d, pos);
           },
+          // The synchronous path (io: 'inline'), which an awaited zero-fill takes.
+          now: f.now && {
+            ...f.now,
+            writeAppend: (d: Uint8Array, pos: number) => {
+              sizes.push(d.byteLength);
+              f.now!.writeAppend(d, pos);
+            },
+          },
         });
       },
     });
