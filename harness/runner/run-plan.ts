@@ -70,8 +70,6 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
   const total = plan.groups.reduce((n, g) => n + g.length, 0) * plan.count;
   let done = 0;
   let caseNo = 0;
-  /** `family/layout` pairs this call has warmed up (`warmCode`). */
-  const warmed = new Set<string>();
   for (const group of plan.groups) {
     const results: BenchmarkResult[] = group.map((c) => ({ name: c.name, family: c.family.name, params: c.params, bytesPerOp: c.bytesPerOp, runs: [] as RunResult[], ...(c.slo ? { capacity: [] as CapacitySearch[] } : {}) }));
     benchmarks.push(...results);
@@ -82,9 +80,7 @@ export async function runPlan(opts0: RunnerOptions): Promise<{ benchmarks: Bench
         if (opts.shouldStop() || guard.check(true)) return stopped();
         const c = group[i]!;
         const scratch = path.join(opts.dataDir, `c${caseNo + i}-r${rep}`);
-        const use = `${c.family.name}/${c.params.layout}`;
-        if (!warmed.has(use) && warmsCode(c, opts)) {
-          warmed.add(use);
+        if (warmsCode(c, opts) && firstUse(c, opts)) {
           if (!(await warmCode(c, `${scratch}-warm`, opts))) return stopped();
         }
         let run: RunResult | null;
@@ -182,9 +178,9 @@ const FIRST_USE_MAX_OPS = 5000;
 const NO_SINK: OpSink = { record: () => undefined, amend: () => undefined };
 
 /**
- * The first time this process runs a family on a layout, an untimed run on engines of its own, for the
- * suite's `firstUseWarmupMs` (at most FIRST_USE_MAX_OPS ops, and the run payload bound), before the first
- * timed replicate. V8 runs a code path slower for its first few thousand ops, while its optimizing
+ * The first time this process runs a family on a layout and binding, an untimed run on engines of its
+ * own, for the suite's `firstUseWarmupMs` (at most FIRST_USE_MAX_OPS ops, and the run payload bound),
+ * before the first timed replicate. V8 runs a code path slower for its first few thousand ops, while its optimizing
  * compiler works on it in threads that share the CPUs and take page faults: 500-op blocks of
  * ReplicaWrite wal on fresh engines in one process read 814, 804, 600, 532, 428 µs before settling at
  * 354-391 µs from the sixth; BatchCommit wal 603, then 331-352, then 291-310 µs (pinned to one CPU).
@@ -203,6 +199,19 @@ async function warmCode(c: PlannedCase, scratch: string, opts: RunnerOptions): P
     }
     return true;
   });
+}
+
+/** Layout and binding pairs this process has warmed up, per family (`warmCode`). */
+const warmedCode = new WeakMap<object, Set<string>>();
+
+/** Whether this is the process's first run of `c`'s family on its layout and binding; marks it run. */
+function firstUse(c: PlannedCase, opts: RunnerOptions): boolean {
+  let seen = warmedCode.get(c.family);
+  if (!seen) warmedCode.set(c.family, (seen = new Set()));
+  const key = `${c.params.layout}/${opts.binding}`;
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
 }
 
 /**
