@@ -11,7 +11,8 @@ import { writeSync } from 'node:fs';
  * - Each `fdatasync` writes back through the whole folio.
  *
  * This was measured op by op, pinned to the disk's interrupt CPU: a 1,100-byte write+fdatasync into
- * files filled in 1 MiB, 64 KiB, 16 KiB and 4 KiB writes, alternating over 2,000 ops each.
+ * files filled in 1 MiB, 64 KiB, 16 KiB and 4 KiB writes, alternating over 2,000 ops each
+ * (`bench/probe-fill.ts`).
  *
  * | fill | write p50 | write+fdatasync p50 |
  * |---|---|---|
