@@ -1,9 +1,9 @@
 /**
  * One node of a process cluster, started by ProcessCluster with fork(): `startNode` with the spec the
- * parent sends (`start`, or RAFTBENCH_NODE_SPEC at launch), taking client requests from its parent over
- * IPC. A `close` with `keep` closes the node and leaves the process waiting for its next `start`: the
- * parent keeps such processes between clusters, so a cluster's nodes run code V8 has already compiled
- * (process-cluster.ts). It exits when the parent goes away, so no node outlives the bench that started it.
+ * parent sends (`start`), taking client requests from its parent over IPC. A `close` with `keep` closes
+ * the node and leaves the process waiting for its next `start`: the parent keeps such processes between
+ * clusters, so a cluster's nodes run code V8 has already compiled (process-cluster.ts). It exits when
+ * the parent goes away, so no node outlives the bench that started it.
  */
 import type { FromNode, NodeSpec, ToNode } from './node-protocol.ts';
 import { startNode, type RunningNode } from './node-runtime.ts';
@@ -53,8 +53,6 @@ function main(): void {
       if (r) reply(r);
     });
   });
-  const spec = JSON.parse(process.env.RAFTBENCH_NODE_SPEC ?? 'null') as NodeSpec | null;
-  if (spec) start(spec).catch(fail);
 }
 
 try {
