@@ -172,9 +172,10 @@ export class ProcessCluster {
       kill: () => child.kill('SIGKILL'),
       gone: new Promise((resolve) => child.once('exit', (onExit = () => resolve()))),
       release: () => {
+        // Checked first: a child not kept is killed next, and `gone` must still see it exit.
+        if (!child.connected || idle.length >= MAX_IDLE) return false;
         child.off('message', onMessage);
         child.off('exit', onExit);
-        if (!child.connected || idle.length >= MAX_IDLE) return false;
         child.unref();
         (child.channel as { unref?: () => void } | null | undefined)?.unref?.();
         idle.push(child);

@@ -8,7 +8,7 @@ import { parseParams } from '../../scenarios/params.ts';
 import { findLayout } from '../../engines/layouts/index.ts';
 import { makePlan } from '../../harness/runner/plan.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { dropIdleNodeProcesses } from '../../node/cluster/process-cluster.ts';
+import { dropIdleNodeProcesses, ProcessCluster } from '../../node/cluster/process-cluster.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Pids whose parent is this process (the node processes a tcp case forks). */
@@ -62,6 +62,24 @@ function isNode(pid: number): boolean {
     return false;
   }
 }
+
+test('at most 8 node processes are kept; one past that is killed at close, without waiting out a timeout', async () => {
+  await dropIdle();
+  const before = children();
+  const { dir, cleanup } = await tmpDir('ct-cap-');
+  try {
+    const clusters = await Promise.all([0, 1, 2].map((k) => ProcessCluster.open({ nodes: 3, layout: 'memory', dir: path.join(dir, `c${k}`) })));
+    assert.equal(children().filter((pid) => !before.includes(pid)).length, 9);
+    const t0 = Date.now();
+    for (const c of clusters) await c.close();
+    // A kill is answered in milliseconds; a lost exit listener would wait out close's 5 s bound.
+    assert.ok(Date.now() - t0 < 4000, `close took ${Date.now() - t0} ms`);
+    assert.equal(children().filter((pid) => !before.includes(pid) && isNode(pid)).length, 8, 'eight kept');
+  } finally {
+    await dropIdle();
+    await cleanup();
+  }
+});
 
 test('kept node processes do not outlive the bench: they exit when it does', { timeout: 60_000 }, async () => {
   const { dir, cleanup } = await tmpDir('ct-exit-');
